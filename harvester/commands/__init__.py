@@ -1,0 +1,1 @@
+"""The `harvester` command's verbs, one module each; `harvester.cli` wires them."""

@@ -1,0 +1,110 @@
+"""The manifest (`manifest.jsonl`): one JSON object per document, in sequence order.
+
+Reading it tells a corpus which numbers and ids it already holds; appending a line is durable
+(flush + fsync) before the document counts as written.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+MANIFEST = "manifest.jsonl"
+
+
+@dataclass(frozen=True)
+class WarcRef:
+    """Where the response record of a document sits in the captures."""
+
+    file: str
+    offset: int
+    length: int
+    record_id: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One manifest line. Field order is the order of the format's table."""
+
+    seq: int
+    id: str
+    file: str
+    url: str
+    final_url: str
+    canonical_url: str
+    site: str | None
+    kind: str | None
+    title: str
+    published: str | None
+    modified: str | None
+    authors: list[str]
+    language: str | None
+    fetched_at: str
+    sha256: str
+    warc: WarcRef | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        extra = data.pop("extra")
+        data.update(extra)
+        return json.dumps(data, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, line: str) -> Entry:
+        data = json.loads(line)
+        known = {name: data.pop(name) for name in list(cls.__dataclass_fields__) if name in data}
+        warc = known.get("warc")
+        known["warc"] = WarcRef(**warc) if warc else None
+        return cls(**known, extra=data)
+
+
+def read_manifest(path: Path) -> Iterator[Entry]:
+    """The entries of a manifest; a torn last line (a crash mid-append) is skipped with a warning."""
+    if not path.exists():
+        return
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                yield Entry.from_json(line)
+            except (ValueError, TypeError) as error:
+                logger.warning("%s:%d: unreadable manifest line skipped (%s)", path, number, error)
+
+
+class ManifestWriter:
+    """Appends entries to a manifest file, durably, one line each."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._repair_torn_tail()
+        self._handle = open(path, "a", encoding="utf-8")
+
+    def _repair_torn_tail(self) -> None:
+        """A crash mid-append can leave a last line without its newline: cut it off."""
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            return
+        data = self.path.read_bytes()
+        if data.endswith(b"\n"):
+            return
+        keep = data.rfind(b"\n") + 1
+        logger.warning("%s: torn last line removed (%d bytes)", self.path, len(data) - keep)
+        with open(self.path, "r+b") as handle:
+            handle.truncate(keep)
+            os.fsync(handle.fileno())
+
+    def append(self, entry: Entry) -> None:
+        self._handle.write(entry.to_json() + "\n")
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+
+    def close(self) -> None:
+        self._handle.close()

@@ -1,0 +1,41 @@
+"""The profile registry: every site profile by name, and lookup by name or by URL."""
+
+from __future__ import annotations
+
+from harvester.profiles import mofa
+from harvester.profiles.base import Feed, LinkRule, ListPages, Selectors, SiteProfile, Sitemap
+
+__all__ = ["Feed", "LinkRule", "ListPages", "Selectors", "SiteProfile", "Sitemap", "PROFILES"]
+
+_MODULES = (mofa,)
+
+
+def _registry() -> dict[str, SiteProfile]:
+    profiles: dict[str, SiteProfile] = {}
+    for module in _MODULES:
+        for profile in module.PROFILES:
+            if profile.name in profiles:
+                raise ValueError(f"duplicate site profile name {profile.name!r} in {module.__name__}")
+            profiles[profile.name] = profile
+    return profiles
+
+
+PROFILES: dict[str, SiteProfile] = _registry()
+
+
+def get_profile(name: str) -> SiteProfile:
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise KeyError(f"no site profile {name!r}; known: {', '.join(sorted(PROFILES))}") from None
+
+
+def profile_for_url(url: str) -> SiteProfile | None:
+    """The profile that names the URL's host (exact names before domains), preferring one whose
+    article rule matches the URL."""
+    ranked = sorted(PROFILES.values(), key=lambda profile: -profile.host_match(url))
+    candidates = [profile for profile in ranked if profile.host_match(url)]
+    for profile in candidates:
+        if profile.is_article(profile.canonical_url(url)):
+            return profile
+    return candidates[0] if candidates else None

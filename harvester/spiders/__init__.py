@@ -1,0 +1,1 @@
+"""Spiders: one generic spider class, driven by a site profile."""
