@@ -110,6 +110,9 @@ def _profiled(root: _Element, url: str, profile: SiteProfile) -> Document:
     if selectors.body:
         for element in select(root, selectors.body)[:1]:
             body = element_blocks(element, selectors.drop)
+            if not body:
+                # The article is there and empty (an attachment-only post): no document, not the chrome.
+                raise ExtractionError("empty article body")
     if not (title and body and published):
         generic = _generic(root, url, profile.language)
         title = title or generic.title

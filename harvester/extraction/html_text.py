@@ -8,6 +8,7 @@ items become `  • item` / `  1. item` lines of one block; tables give one bloc
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from lxml import html as lxml_html
@@ -47,7 +48,7 @@ class _Layout:
         self.current = []
         if line.strip():
             indent, marker = self.item
-            if _OWN_MARKER.match(line):
+            if _OWN_MARKER.match(line) or unicodedata.category(line[0]).startswith("S"):
                 # The page numbers or bullets its items itself ('1. ...', '● ...'): keep its marker.
                 marker = ""
             self.lines.append(indent + marker + line)

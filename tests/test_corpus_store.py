@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from harvester.corpus.ids import document_id, file_name
+from harvester.corpus.manifest import MANIFEST, WarcRef, read_manifest
+from harvester.corpus.store import Corpus
+
+FIELDS = [
+    "seq", "id", "file", "url", "final_url", "canonical_url", "site", "kind", "title", "published",
+    "modified", "authors", "language", "fetched_at", "sha256", "warc",
+]
+
+
+def fields(url: str, title: str = "A title") -> dict:
+    return {
+        "url": url,
+        "final_url": url,
+        "canonical_url": url,
+        "site": "mofa_en",
+        "kind": "ministry",
+        "title": title,
+        "published": "2017-09-03",
+        "modified": None,
+        "authors": [],
+        "language": "en",
+        "fetched_at": "2026-11-25T10:00:00Z",
+        "warc": WarcRef("harvester-1.warc.gz", 0, 10, "<urn:uuid:1>"),
+    }
+
+
+def test_ids_and_file_names() -> None:
+    url = "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=323320"
+    assert document_id(url) == hashlib.sha256(url.encode()).hexdigest()[:16]
+    assert file_name(0, "0123456789abcdef") == "000_0123456789abcdef.txt"
+    assert file_name(1000, "0123456789abcdef") == "1000_0123456789abcdef.txt"
+
+
+def test_documents_are_numbered_and_listed(tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path)
+    first = corpus.add("a" * 16, "Title\n\nBody".encode(), fields("https://x/1"))
+    second = corpus.add("b" * 16, "Other".encode(), fields("https://x/2"))
+    corpus.close()
+    assert (first.seq, second.seq) == (0, 1)
+    assert (tmp_path / "000_aaaaaaaaaaaaaaaa.txt").read_bytes() == b"Title\n\nBody"
+    lines = (tmp_path / MANIFEST).read_text("utf-8").splitlines()
+    row = json.loads(lines[0])
+    assert list(row) == FIELDS
+    assert row["sha256"] == hashlib.sha256(b"Title\n\nBody").hexdigest()
+    assert row["warc"] == {"file": "harvester-1.warc.gz", "offset": 0, "length": 10, "record_id": "<urn:uuid:1>"}
+
+
+def test_reopened_corpus_appends_and_keeps_numbers(tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path)
+    corpus.add("a" * 16, b"one", fields("https://x/1"))
+    corpus.close()
+    corpus = Corpus(tmp_path)
+    assert "a" * 16 in corpus
+    with pytest.raises(ValueError):
+        corpus.add("a" * 16, b"one again", fields("https://x/1"))
+    corpus.add("c" * 16, b"three", fields("https://x/3"))
+    corpus.close()
+    assert [(e.seq, e.id) for e in read_manifest(tmp_path / MANIFEST)] == [(0, "a" * 16), (1, "c" * 16)]
+
+
+def test_leftovers_of_a_crash_are_cleaned(tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path)
+    corpus.add("a" * 16, b"one", fields("https://x/1"))
+    corpus.close()
+    # A crash after writing a file but before listing it, one mid temp-file, and one mid manifest line.
+    (tmp_path / "001_bbbbbbbbbbbbbbbb.txt").write_bytes(b"unlisted")
+    (tmp_path / ".002_cccccccccccccccc.txt.tmp").write_bytes(b"half")
+    with open(tmp_path / MANIFEST, "a", encoding="utf-8") as manifest:
+        manifest.write('{"seq": 1, "id": "bbbb')
+    corpus = Corpus(tmp_path)
+    entry = corpus.add("d" * 16, b"four", fields("https://x/4"))
+    corpus.close()
+    assert entry.seq == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "000_aaaaaaaaaaaaaaaa.txt", "001_dddddddddddddddd.txt", MANIFEST,
+    ]
+    assert [e.id for e in read_manifest(tmp_path / MANIFEST)] == ["a" * 16, "d" * 16]
