@@ -37,6 +37,7 @@ def running_replica() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        process.stdout.close()
 
 
 def run(args: argparse.Namespace) -> int:

@@ -27,7 +27,10 @@ LIST_QUERY = (
     "srchFr=&amp;srchTo=&amp;srchWord=&amp;srchTp=&amp;multi_itm_seq=0&amp;itm_seq_1=0"
     "&amp;itm_seq_2=0&amp;company_cd=&amp;company_nm="
 )
-ROBOTS_TXT = """User-agent: *
+ROBOTS_TXT = """User-agent: AhrefsBot
+Disallow: /
+
+User-agent: *
 Disallow: /cmmn/
 Disallow: /*/brd/*/down.do
 Disallow: /viewer/
