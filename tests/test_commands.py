@@ -1,0 +1,55 @@
+"""The command-line interface: `harvester sites`, `scrapy crawl SITE`, `harvester demo`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from harvester.profiles import PROFILES
+from tests.conftest import FAST, run_harvester
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_sites_lists_every_profile() -> None:
+    result = run_harvester("sites")
+    assert result.returncode == 0
+    listed = [line.split()[0] for line in result.stdout.splitlines()]
+    assert listed == list(PROFILES)
+
+
+def test_unknown_site_is_a_clear_error(tmp_path: Path) -> None:
+    result = run_harvester("crawl", "no_such_site", "--out", str(tmp_path))
+    assert result.returncode != 0
+    assert "unknown site no_such_site" in result.stderr
+
+
+def test_scrapy_crawl_runs_a_profile(replica: str, tmp_path: Path) -> None:
+    env = dict(os.environ, http_proxy=replica, https_proxy=replica)
+    settings = [*FAST, f"CORPUS_DIR={tmp_path / 'corpus'}", f"CAPTURE_DIR={tmp_path / 'warc'}", "PROFILE_MAX_LIST_PAGES=1"]
+    args = [sys.executable, "-m", "scrapy", "crawl", "mofa_ko"]
+    for setting in settings:
+        args += ["-s", setting]
+    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = [json.loads(line) for line in (tmp_path / "corpus/manifest.jsonl").read_text("utf-8").splitlines()]
+    # The first list page (10 rows) and the feed (30 newest) name 30 distinct releases.
+    assert len(rows) == 30
+    assert {row["site"] for row in rows} == {"mofa_ko"}
+    assert list((tmp_path / "warc").glob("*.warc.gz"))
+
+
+def test_demo_crawls_every_site_through_the_replica(tmp_path: Path) -> None:
+    result = run_harvester("demo", "--out", str(tmp_path / "demo"), timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    crawlable = [name for name, profile in PROFILES.items() if profile.sources]
+    rows = [line.split() for line in result.stdout.splitlines()]
+    table = {row[0]: row[1:] for row in rows if row and row[0] in crawlable}
+    assert set(table) == set(crawlable)
+    for name, (documents, captures, errors, finish) in table.items():
+        assert int(documents) > 0 and int(captures) > 0 and errors == "0" and finish == "finished", name
+    manifest = (tmp_path / "demo/corpus/manifest.jsonl").read_text("utf-8").splitlines()
+    assert len(manifest) == sum(int(row[0]) for row in table.values())
