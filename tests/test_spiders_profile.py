@@ -1,0 +1,54 @@
+"""The profile spider: entry points, feeds (real MOFA RSS), politeness defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrapy.http import XmlResponse
+
+from harvester.commands.crawl import crawl_settings
+from harvester.profiles import get_profile
+from harvester.spiders.loader import ProfileSpiderLoader
+from harvester.spiders.profile import ProfileSpider
+
+
+def spider(name: str) -> ProfileSpider:
+    spider_class = ProfileSpiderLoader().load(name)
+    return spider_class()
+
+
+def test_loader_knows_every_profile() -> None:
+    loader = ProfileSpiderLoader()
+    assert "mofa_en" in loader.list()
+    spider_class = loader.load("mofa_en")
+    assert spider_class.name == "mofa_en" and spider_class.profile is get_profile("mofa_en")
+
+
+def test_real_mofa_feed_gives_canonical_article_requests(shared: Path) -> None:
+    body = (shared / "realpages/mofa/rss_feed_press_releases.xml").read_bytes()
+    response = XmlResponse("https://www.mofa.go.kr/www/brd/rss.do?brdId=302", body=body)
+    requests = list(spider("mofa_en").parse_feed(response))
+    assert [request.url for request in requests] == [
+        "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=323320",
+        "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=323319",
+        "https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=323318",
+    ]
+
+
+def test_feed_of_another_board_gives_nothing(shared: Path) -> None:
+    body = (shared / "realpages/mofa/rss_feed_press_briefings.xml").read_bytes()
+    response = XmlResponse("https://www.mofa.go.kr/www/brd/rss.do?brdId=303", body=body)
+    assert list(spider("mofa_en").parse_feed(response)) == []
+
+
+def test_politeness_is_on_by_default(tmp_path: Path) -> None:
+    settings = crawl_settings(tmp_path)
+    # What Scrapy does when it starts the crawler: the spider's own settings on top.
+    ProfileSpiderLoader().load("mofa_en").update_settings(settings)
+    assert settings.getbool("ROBOTSTXT_OBEY")
+    assert settings.getbool("AUTOTHROTTLE_ENABLED")
+    assert settings.getfloat("DOWNLOAD_DELAY") >= 1.0
+    assert 1 <= settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") <= 2
+    assert "harvester/" in settings.get("USER_AGENT")
+    assert settings.getbool("COOKIES_ENABLED")
+    assert settings.get("CORPUS_DIR") == str(tmp_path / "corpus")
