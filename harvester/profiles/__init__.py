@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from harvester.profiles import mofa
-from harvester.profiles.base import Feed, LinkRule, ListPages, Selectors, SiteProfile, Sitemap
+from harvester.profiles.base import Feed, LinkRule, ListPages, Selector, Selectors, SiteProfile, Sitemap
 
-__all__ = ["Feed", "LinkRule", "ListPages", "Selectors", "SiteProfile", "Sitemap", "PROFILES"]
+__all__ = ["Feed", "LinkRule", "ListPages", "Selector", "Selectors", "SiteProfile", "Sitemap", "PROFILES"]
 
 _MODULES = (mofa,)
 

@@ -1,0 +1,79 @@
+"""Profile-driven clean-up around the text: page chrome removed, alt-text captions, dropped blocks, sign-offs.
+
+>>> split_signoff(["Text.", "By Kim Arin (arin@heraldcorp.com)"], r"^By .+\\(\\S+@heraldcorp\\.com\\)$")
+(['Text.'], 'By Kim Arin (arin@heraldcorp.com)')
+>>> split_signoff(["By the river, text."], r"^By .+\\(\\S+@heraldcorp\\.com\\)$")
+(['By the river, text.'], None)
+>>> drop_blocks(["move to top link to korea.net", "Body."], (r"move to top",))
+['Body.']
+>>> language_tag(["en-US"])
+'en'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from lxml.etree import _Element
+
+from harvester.extraction.selection import Found
+
+# Only the last few blocks can be a sign-off: one earlier is part of the article.
+SIGNOFF_WINDOW = 3
+_LANGUAGE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_][\w-]+)?$")
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def remove_elements(root: _Element, selectors: Iterable[str]) -> int:
+    """Remove what the CSS selectors match from the page; returns how many elements went."""
+    removed = 0
+    for css in selectors:
+        for element in root.cssselect(css):
+            if element.getparent() is not None:
+                element.drop_tree()
+                removed += 1
+    return removed
+
+
+def alt_captions(element: _Element, selector: str | None) -> None:
+    """Replace the matched images inside `element` by a paragraph of their alt text."""
+    if not selector:
+        return
+    for image in element.cssselect(selector):
+        alt = _flat(image.get("alt") or "")
+        if not alt:
+            continue
+        paragraph = image.makeelement("p", {})
+        paragraph.text = alt
+        paragraph.tail = image.tail
+        image.getparent().replace(image, paragraph)
+
+
+def drop_blocks(blocks: Iterable[str], patterns: Iterable[str]) -> list[str]:
+    compiled = [re.compile(pattern) for pattern in patterns]
+    return [block for block in blocks if not any(regex.match(_flat(block)) for regex in compiled)]
+
+
+def split_signoff(blocks: list[str], pattern: str | None) -> tuple[list[str], str | None]:
+    """The body without its sign-off block, and the sign-off (None when there is none)."""
+    if not pattern:
+        return blocks, None
+    regex = re.compile(pattern)
+    for index in range(len(blocks) - 1, max(len(blocks) - 1 - SIGNOFF_WINDOW, -1), -1):
+        if regex.match(_flat(blocks[index])):
+            return blocks[:index] + blocks[index + 1 :], _flat(blocks[index])
+    return blocks, None
+
+
+def language_tag(found: list[Found]) -> str | None:
+    """The primary language subtag ('en' of 'en-US') of the first value found, if it is one."""
+    for item in found:
+        value = item if isinstance(item, str) else item.text_content()
+        match = _LANGUAGE.match(value.strip())
+        if match:
+            return match.group(1).lower()
+    return None
