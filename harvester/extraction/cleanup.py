@@ -1,11 +1,12 @@
-"""Profile-driven clean-up around the text: page chrome removed, alt-text captions, dropped blocks, sign-offs.
+"""Profile-driven clean-up around the text: page chrome removed, alt-text captions, dropped lines, sign-offs.
 
 >>> split_signoff(["Text.", "By Kim Arin (arin@heraldcorp.com)"], r"^By .+\\(\\S+@heraldcorp\\.com\\)$")
 (['Text.'], 'By Kim Arin (arin@heraldcorp.com)')
 >>> split_signoff(["By the river, text."], r"^By .+\\(\\S+@heraldcorp\\.com\\)$")
 (['By the river, text.'], None)
->>> drop_blocks(["move to top link to korea.net", "Body."], (r"move to top",))
-['Body.']
+>>> drop_lines(["Body.", "[오늘 그만 보기]\\n대통령기록관 홈페이지로 이동합니다", "Text.\\nmove to top"],
+...            (r"\\[오늘 그만 보기\\]", r"대통령기록관 홈페이지로", r"move to top"))
+['Body.', 'Text.']
 >>> language_tag(["en-US"])
 'en'
 """
@@ -53,9 +54,17 @@ def alt_captions(element: _Element, selector: str | None) -> None:
         image.getparent().replace(image, paragraph)
 
 
-def drop_blocks(blocks: Iterable[str], patterns: Iterable[str]) -> list[str]:
+def drop_lines(blocks: Iterable[str], patterns: Iterable[str]) -> list[str]:
+    """The blocks without the lines the patterns match (`re.match`); blocks left empty go."""
     compiled = [re.compile(pattern) for pattern in patterns]
-    return [block for block in blocks if not any(regex.match(_flat(block)) for regex in compiled)]
+    if not compiled:
+        return list(blocks)
+    kept = []
+    for block in blocks:
+        lines = [line for line in block.split("\n") if not any(regex.match(_flat(line)) for regex in compiled)]
+        if any(line.strip() for line in lines):
+            kept.append("\n".join(lines))
+    return kept
 
 
 def split_signoff(blocks: list[str], pattern: str | None) -> tuple[list[str], str | None]:

@@ -143,7 +143,7 @@ def _profiled(root: _Element, url: str, profile: SiteProfile) -> Document:
         body = body or list(generic.body)
         published = published or generic.published
         authors = authors or generic.authors
-    body = cleanup.drop_blocks(body, selectors.drop_blocks)
+    body = cleanup.drop_lines(body, selectors.drop_lines)
     body, signoff = cleanup.split_signoff(body, selectors.signoff)
     authors = authors or split_authors(signoff)
     if not title or not body:

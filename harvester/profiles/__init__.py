@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from harvester.profiles import mofa
+from harvester.profiles import korea_net, mofa
 from harvester.profiles.base import Feed, LinkRule, ListPages, Selector, Selectors, SiteProfile, Sitemap
 
 __all__ = ["Feed", "LinkRule", "ListPages", "Selector", "Selectors", "SiteProfile", "Sitemap", "PROFILES"]
 
-_MODULES = (mofa,)
+_MODULES = (mofa, korea_net)
 
 
 def _registry() -> dict[str, SiteProfile]:

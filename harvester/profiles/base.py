@@ -84,9 +84,9 @@ class Selectors:
     # Elements removed from the whole page before anything is read: chrome wrapped around the
     # site's own page (an archive's banner), which generic extraction would otherwise take in.
     remove: tuple[str, ...] = ()
-    # Regexes: body blocks they match (`re.match`, whitespace collapsed) are dropped, whichever
-    # extractor produced the body ('move to top').
-    drop_blocks: tuple[str, ...] = ()
+    # Regexes: lines of the body they match (`re.match`, whitespace collapsed) are dropped,
+    # whichever extractor produced the body ('move to top', an archive banner's sentences).
+    drop_lines: tuple[str, ...] = ()
     # Regex: a closing body block that signs the article ('By X (x@heraldcorp.com)'). It is
     # removed from the body and read as the authors when the authors selector finds none.
     signoff: str | None = None

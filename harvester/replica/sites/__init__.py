@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from harvester.replica.server import Handler
+from harvester.replica.sites.korea_net import KoreaNetSite
 from harvester.replica.sites.mofa import MofaSite
 
-SITE_CLASSES = (MofaSite,)
+SITE_CLASSES = (MofaSite, KoreaNetSite)
 
 
 def all_sites() -> dict[str, Handler]:
