@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 from lxml.etree import _Element
 
+from harvester.extraction.html_text import BLOCK_TAGS
 from harvester.extraction.selection import Found
 
 # Only the last few blocks can be a sign-off: one earlier is part of the article.
@@ -38,6 +39,27 @@ def remove_elements(root: _Element, selectors: Iterable[str]) -> int:
                 element.drop_tree()
                 removed += 1
     return removed
+
+
+def remove_matching(root: _Element, patterns: Iterable[str]) -> int:
+    """Remove the elements that hold one paragraph of text (no block inside) which a pattern
+    matches (`re.match`), so that no extractor takes chrome of unknown markup for the article."""
+    compiled = [re.compile(pattern) for pattern in patterns]
+    if not compiled:
+        return 0
+    doomed = []
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.tag in ("html", "head", "body"):
+            continue
+        if any(isinstance(inner.tag, str) and inner.tag in BLOCK_TAGS for inner in element.iterdescendants()):
+            continue
+        text = _flat(element.text_content())
+        if text and any(regex.match(text) for regex in compiled):
+            doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+    return len(doomed)
 
 
 def alt_captions(element: _Element, selector: str | None) -> None:

@@ -126,6 +126,7 @@ def _profiled(root: _Element, url: str, profile: SiteProfile) -> Document:
     selectors = profile.selectors
     tz = ZoneInfo(profile.timezone)
     cleanup.remove_elements(root, selectors.remove)
+    cleanup.remove_matching(root, selectors.drop_lines)
     # Everything read by selector first: trafilatura prunes the tree it is given.
     title = first_text(root, selectors.title, drop=selectors.drop)
     meta_lines = tuple(profile.meta_lines(root)) if profile.meta_lines else ()

@@ -84,8 +84,9 @@ class Selectors:
     # Elements removed from the whole page before anything is read: chrome wrapped around the
     # site's own page (an archive's banner), which generic extraction would otherwise take in.
     remove: tuple[str, ...] = ()
-    # Regexes: lines of the body they match (`re.match`, whitespace collapsed) are dropped,
-    # whichever extractor produced the body ('move to top', an archive banner's sentences).
+    # Regexes for chrome known by its text ('move to top', an archive banner's sentences), matched
+    # with `re.match` on whitespace-collapsed text: elements holding one such paragraph are
+    # removed from the page before anything is read, and such lines from the body after.
     drop_lines: tuple[str, ...] = ()
     # Regex: a closing body block that signs the article ('By X (x@heraldcorp.com)'). It is
     # removed from the body and read as the authors when the authors selector finds none.

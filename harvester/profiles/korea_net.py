@@ -56,10 +56,12 @@ def canonical_url(url: str) -> str:
     return url
 
 
-ARTICLE_URL = (
-    r"^https://www\.korea\.net/(NewsFocus/[\w-]+/view\?articleId=\d+"
-    r"|Government/Briefing-Room/Press-Releases/view\?articleId=\d+(&type=\w+)?(&insttCode=\w+)?)$"
+# Article paths as canonical_url writes them (the archive's copies of the site use them too).
+ARTICLE_PATH = (
+    r"(NewsFocus/[\w-]+/view\?articleId=\d+"
+    r"|Government/Briefing-Room/Press-Releases/view\?articleId=\d+(&type=\w+)?(&insttCode=\w+)?)"
 )
+ARTICLE_URL = rf"^https://www\.korea\.net/{ARTICLE_PATH}$"
 ARTICLE_LINKS = (
     LinkRule("ul.thumb-list li a", pattern=r"view\?articleId=\d+"),
     LinkRule("table.board-list td.subject a", pattern=r"view\?articleId=\d+"),

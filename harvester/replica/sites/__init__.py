@@ -5,8 +5,9 @@ from __future__ import annotations
 from harvester.replica.server import Handler
 from harvester.replica.sites.korea_net import KoreaNetSite
 from harvester.replica.sites.mofa import MofaSite
+from harvester.replica.sites.pa_webarchives import PaWebArchivesSite
 
-SITE_CLASSES = (MofaSite, KoreaNetSite)
+SITE_CLASSES = (MofaSite, KoreaNetSite, PaWebArchivesSite)
 
 
 def all_sites() -> dict[str, Handler]:
