@@ -47,9 +47,9 @@ from dateutil import parser as dateparser
 
 KST = ZoneInfo("Asia/Seoul")
 
-# Two defaults that differ in every time field: a field that comes out different was not on the page.
+# Two defaults that differ in every field: a field that comes out different was not on the page.
 _DEFAULT_A = datetime(2000, 1, 1, 0, 0, 0)
-_DEFAULT_B = datetime(2000, 1, 1, 1, 1, 1)
+_DEFAULT_B = datetime(2001, 2, 2, 1, 1, 1)
 
 # Labels that sites print before the date; dateutil would try to read them as words.
 _LABELS = re.compile(

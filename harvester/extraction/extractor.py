@@ -138,6 +138,9 @@ def _profiled(root: _Element, url: str, profile: SiteProfile) -> Document:
     for element in select(root, selectors.body)[:1]:
         cleanup.alt_captions(element, selectors.alt_captions)
         body = element_blocks(element, selectors.drop)
+        if not body:
+            # The article is there and empty (an attachment-only post): no document, not the chrome.
+            raise ExtractionError("empty article body")
     if not (title and body and published):
         generic = _generic(root, url, profile.language)
         title = title or generic.title

@@ -12,6 +12,7 @@ lines of one block; tables give one block per cell.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from lxml import html as lxml_html
@@ -62,7 +63,7 @@ class _Layout:
         self.current = []
         if line.strip():
             indent, marker = self.item
-            if _OWN_MARKER.match(line):
+            if _OWN_MARKER.match(line) or unicodedata.category(line[0]).startswith("S"):
                 # The page numbers or bullets its items itself ('1. ...', '● ...'): keep its marker.
                 marker = ""
             self.lines.append(indent + marker + line)

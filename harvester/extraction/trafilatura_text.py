@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml.etree import _Element
+
+# ASCII white space only: non-breaking spaces are kept as the page has them.
+_SPACE = re.compile(r"[ \t\r\f\v]+")
 
 _BLOCKS = frozenset({"p", "head", "quote", "code", "list", "table"})
 
@@ -16,7 +21,7 @@ def _inline(element: _Element) -> str:
         elif child.tag not in ("list", "table"):
             parts.append(_inline(child))
         parts.append(child.tail or "")
-    lines = (" ".join(line.split(" ")).strip(" ") for line in "".join(parts).split("\n"))
+    lines = (_SPACE.sub(" ", line).strip(" ") for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line.strip())
 
 

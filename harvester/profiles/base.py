@@ -46,15 +46,15 @@ Selector = str | tuple[str, ...]
 class LinkRule:
     """Finds links on a page: the `attr` of each element matched by `css`.
 
-    With `pattern`, only values matching it count, and `template` (formatted with the
-    pattern's groups) turns them into a URL, e.g. `onclick="f_view('123')"` into
-    `view.do?seq=123`. Relative results are joined with the page URL.
+    With `pattern`, only values matching it count; with `template` too, the template formatted
+    with the match (`{0}`) and its groups (`{1}`...) is the URL instead of the whole value, e.g.
+    `onclick="f_view('123')"` into `view.do?seq=123`. Relative URLs are joined with the page URL.
     """
 
     css: str
     attr: str = "href"
     pattern: str | None = None
-    template: str = "{0}"
+    template: str | None = None
 
     def find(self, selector: Any, base_url: str) -> list[str]:
         urls = []
@@ -64,7 +64,8 @@ class LinkRule:
                 match = re.search(self.pattern, value)
                 if match is None:
                     continue
-                value = self.template.format(match.group(0), *match.groups())
+                if self.template is not None:
+                    value = self.template.format(match.group(0), *match.groups())
             if value and not value.startswith(("javascript:", "#", "mailto:")):
                 urls.append(urljoin(base_url, value))
         return urls
