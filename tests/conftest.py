@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+# ../shared beside the checkout; HARVESTER_SHARED names it for a checkout elsewhere (a worktree).
+SHARED = Path(os.environ.get("HARVESTER_SHARED") or Path(__file__).resolve().parents[1].parent / "shared")
 # Settings for crawls of the replica: it answers at once, so politeness only slows tests down.
 FAST = ["DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
 
@@ -36,6 +37,7 @@ def replica() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        process.stdout.close()
 
 
 def run_harvester(*args: str, proxy: str | None = None, timeout: float = 300) -> subprocess.CompletedProcess:

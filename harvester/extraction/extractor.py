@@ -64,6 +64,15 @@ def first_text(root: _Element, selector: Selector | None, drop: Iterable[str] = 
     return None
 
 
+def all_authors(root: _Element, selector: Selector | None) -> tuple[str, ...]:
+    """The names in every byline the first matching alternative finds (one per JSON-LD author)."""
+    names: list[str] = []
+    for found in find_first(root, selector):
+        text = found if isinstance(found, str) else text_of(found)
+        names.extend(name for name in split_authors(text) if name not in names)
+    return tuple(names)
+
+
 def first_date(root: _Element, selector: Selector | None, tz: ZoneInfo) -> str | None:
     for alternative in alternatives(selector):
         for found in find(root, alternative):
@@ -130,7 +139,7 @@ def _profiled(root: _Element, url: str, profile: SiteProfile) -> Document:
     # Everything read by selector first: trafilatura prunes the tree it is given.
     title = first_text(root, selectors.title, drop=selectors.drop)
     meta_lines = tuple(profile.meta_lines(root)) if profile.meta_lines else ()
-    authors = split_authors(first_text(root, selectors.authors))
+    authors = all_authors(root, selectors.authors)
     published = first_date(root, selectors.published, tz)
     modified = first_date(root, selectors.modified, tz)
     language = cleanup.language_tag(find_first(root, selectors.language)) or profile.language

@@ -78,6 +78,7 @@ class Selectors:
     title: Selector | None = None
     published: Selector | None = None
     modified: Selector | None = None
+    # Every match is a byline of one or more names ('By A and B', one JSON-LD author each).
     authors: Selector | None = None
     body: Selector | None = None
     # Elements removed from the body before it is turned into text (chrome inside the article).

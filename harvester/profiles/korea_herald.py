@@ -49,17 +49,25 @@ def canonical_url(url: str) -> str:
     return url
 
 
-# Layouts newest first: each selector lists G3, G2, G1 alternatives.
-_G1_BYLINE_R = "//div[contains(concat(' ', normalize-space(@class), ' '), ' view_tit_byline_r ')]"
+# Layouts newest first: G3 (its JSON-LD, then its visible head), G2, G1.
+_G3_INFO = "//div[contains(@class, 'article-head')]//div[contains(@class, 'article-info')]"
+_G2_DATE = "//div[contains(@class, 'news_title_area')]//p[contains(@class, 'news_date')]"
+_G1_DATE = "//div[contains(concat(' ', normalize-space(@class), ' '), ' view_tit_byline_r ')]"
 SELECTORS = Selectors(
-    title=("jsonld:headline", "div.news_title_area h1.news_title", "h1.view_tit"),
-    published=("jsonld:datePublished", "div.news_title_area p.news_date", "div.view_tit_byline_r"),
+    title=("jsonld:headline", "div.article-head h1.article-title", "div.news_title_area h1.news_title", "h1.view_tit"),
+    published=(
+        "jsonld:datePublished",
+        f"{_G3_INFO}/p[contains(@class, 'date')][starts-with(normalize-space(), 'Published')]",
+        _G2_DATE,
+        _G1_DATE,
+    ),
     modified=(
         "jsonld:dateModified",
-        "substring-after(//div[contains(@class, 'news_title_area')]//p[contains(@class, 'news_date')], 'Updated')",
-        f"substring-after({_G1_BYLINE_R}, 'Updated')",
+        f"substring-after({_G3_INFO}/p[contains(@class, 'date')][starts-with(normalize-space(), 'Updated')], 'Updated')",
+        f"substring-after({_G2_DATE}, 'Updated')",
+        f"substring-after({_G1_DATE}, 'Updated')",
     ),
-    authors=("jsonld:author.name", "div.view_tit_byline_l"),
+    authors=("jsonld:author.name", "div.article-head .article-info .author a", "div.view_tit_byline_l"),
     body=("article.article-body", "div.news_content div.news_text_area", "div#articleText"),
     drop=("script", "style", "iframe", ".news_btn_wrap", ".news_journalist_area", ".article-ad", ".view_ad"),
     signoff=r"^By [^()]{2,120}?(?:\(\s*[\w.+-]+@heraldcorp\.com\s*\)\s*)+$",

@@ -68,7 +68,7 @@ ARTICLE_LINKS = (
 )
 NEXT_PAGES = (LinkRule("div.paging a", pattern=r"pageIndex=\d+"),)
 # The writers' line is the body's first paragraph that starts with 'By '.
-BYLINE = "//div[@id='articleContent']/p[starts-with(normalize-space(), 'By ')]"
+BYLINE = "(//div[@id='articleContent']/p[starts-with(normalize-space(), 'By ')])[1]"
 SELECTORS = Selectors(
     title=".view-area .view-title",
     published=".view-title-area .view-info .date",
