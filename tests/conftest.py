@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+# ../shared beside the checkout; HARVESTER_SHARED names it for a checkout elsewhere (a worktree).
+SHARED = Path(os.environ.get("HARVESTER_SHARED") or Path(__file__).resolve().parents[1].parent / "shared")
 # Settings for crawls of the replica: it answers at once, so politeness only slows tests down.
 FAST = ["DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
 

@@ -66,6 +66,8 @@ class CorpusPipeline:
                 "language": document.language,
                 "fetched_at": item.fetched_at,
                 "warc": item.warc,
+                # Fields a profile adds beyond the format's own (an archive copy's original_url).
+                "extra": dict(document.extra),
             },
         )
         self.stats.inc_value("corpus/documents")

@@ -17,6 +17,22 @@ day stays date-only. Naive times are taken as the site's local time (KST for eve
 '2025-04-23T15:44:00+09:00'
 >>> normalize("2024.05.01 09:30")
 '2024-05-01T09:30:00+09:00'
+
+AP-style month names (abbreviated with a dot, or spelt out), and a published date printed
+together with its update, which is read as the first date:
+
+>>> normalize("Sept. 5, 2024")
+'2024-09-05'
+>>> normalize("Published : Jul. 21, 2023 - 17:21")
+'2023-07-21T17:21:00+09:00'
+>>> normalize("Published : Aug 26, 2020 - 15:44\xa0\xa0\xa0Updated : Aug 26, 2020 - 20:36")
+'2020-08-26T15:44:00+09:00'
+>>> normalize("Updated : Aug 26, 2020 - 20:36")
+'2020-08-26T20:36:00+09:00'
+>>> normalize("입력 2024.05.01 09:30 수정 2024.05.02 10:00")
+'2024-05-01T09:30:00+09:00'
+>>> normalize("2025-04-23T15:44:00")
+'2025-04-23T15:44:00+09:00'
 >>> normalize("no date here") is None
 True
 """
@@ -40,11 +56,17 @@ _LABELS = re.compile(
     r"(등록|입력|수정|승인|작성일|등록일|수정일|기사입력|최종수정|Published|Updated|Date|Posted)\s*[:：]?",
     re.IGNORECASE,
 )
+# A label that introduces a second, later date ('... Updated : ...').
+_LATER_LABEL = re.compile(r"(Updated|Modified|최종수정|수정)\s*[:：]?", re.IGNORECASE)
 _DOTTED_DATE = re.compile(r"(\d{4})\.\s?(\d{1,2})\.\s?(\d{1,2})\.?")
 _KOREAN_DATE = re.compile(r"(\d{4})년\s*(\d{1,2})월\s*(\d{1,2})일")
 
 
 def _clean(text: str) -> str:
+    digit = re.search(r"\d", text)
+    later = _LATER_LABEL.search(text, digit.start()) if digit else None
+    if later:
+        text = text[: later.start()]
     text = _LABELS.sub(" ", text)
     text = _KOREAN_DATE.sub(r"\1-\2-\3", text)
     text = _DOTTED_DATE.sub(r"\1-\2-\3", text)

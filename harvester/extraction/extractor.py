@@ -14,11 +14,12 @@ import trafilatura
 from lxml import html as lxml_html
 from lxml.etree import ParserError, _Element
 
-from harvester.extraction import dates
+from harvester.extraction import cleanup, dates
 from harvester.extraction.html_text import element_blocks
 from harvester.extraction.render import Document
+from harvester.extraction.selection import alternatives, find, find_first
 from harvester.extraction.trafilatura_text import body_blocks
-from harvester.profiles import SiteProfile, get_profile, profile_for_url
+from harvester.profiles import Selector, SiteProfile, get_profile, profile_for_url
 
 EXTRACTOR = f"harvester+trafilatura/{trafilatura.__version__}"
 
@@ -36,48 +37,81 @@ def parse_html(body: bytes, encoding: str | None) -> _Element:
     return root
 
 
-def select(root: _Element, selector: str) -> list[_Element]:
-    """Elements matched by a CSS selector, or by an XPath when it starts with '/' or '('."""
-    if selector.startswith(("/", "(")):
-        return [node for node in root.xpath(selector) if isinstance(node, _Element)]
-    return root.cssselect(selector)
+def select(root: _Element, selector: Selector | None) -> list[_Element]:
+    """Elements the first alternative of a selector that matches any finds (CSS or XPath)."""
+    for alternative in alternatives(selector):
+        elements = [node for node in find(root, alternative) if isinstance(node, _Element)]
+        if elements:
+            return elements
+    return []
 
 
 def text_of(element: _Element) -> str:
     return " ".join("\n".join(element_blocks(element)).split())
 
 
-def first_text(root: _Element, selector: str | None, drop: Iterable[str] = ()) -> str | None:
-    if not selector:
-        return None
-    for element in select(root, selector):
-        for unwanted in [node for css in drop for node in element.cssselect(css)]:
-            unwanted.drop_tree()
-        text = text_of(element)
-        if text:
-            return text
+def first_text(root: _Element, selector: Selector | None, drop: Iterable[str] = ()) -> str | None:
+    for alternative in alternatives(selector):
+        for found in find(root, alternative):
+            if isinstance(found, str):
+                text = " ".join(found.split())
+            else:
+                for unwanted in [node for css in drop for node in found.cssselect(css)]:
+                    unwanted.drop_tree()
+                text = text_of(found)
+            if text:
+                return text
     return None
 
 
-def first_date(root: _Element, selector: str | None, tz: ZoneInfo) -> str | None:
-    if not selector:
-        return None
-    for element in select(root, selector):
-        value = dates.normalize(element.get("content") or element.get("datetime") or text_of(element), tz)
-        if value:
-            return value
+def all_authors(root: _Element, selector: Selector | None) -> tuple[str, ...]:
+    """The names in every byline the first matching alternative finds (one per JSON-LD author)."""
+    names: list[str] = []
+    for found in find_first(root, selector):
+        text = found if isinstance(found, str) else text_of(found)
+        names.extend(name for name in split_authors(text) if name not in names)
+    return tuple(names)
+
+
+def first_date(root: _Element, selector: Selector | None, tz: ZoneInfo) -> str | None:
+    for alternative in alternatives(selector):
+        for found in find(root, alternative):
+            if isinstance(found, str):
+                value = dates.normalize(found, tz)
+            else:
+                value = dates.normalize(found.get("content") or found.get("datetime") or text_of(found), tz)
+            if value:
+                return value
     return None
+
+
+# Credits that name no person: 'By Choi He-suk and news reports'.
+_NOT_NAMES = re.compile(r"^(news|wire|agency) reports?$|^(news )?agencies$|^wires$", re.IGNORECASE)
 
 
 def split_authors(text: str | None) -> tuple[str, ...]:
-    """'By Xu Aiying and Lee Hana' -> ('Xu Aiying', 'Lee Hana'); '신상미 기자' -> ('신상미',)."""
+    """Names in a byline.
+
+    >>> split_authors("By Xu Aiying and Lee Hana")
+    ('Xu Aiying', 'Lee Hana')
+    >>> split_authors("신상미 기자")
+    ('신상미',)
+    >>> split_authors("By Kim Eunhee and Lee Jihae / Photos = Korea.net DB")
+    ('Kim Eunhee', 'Lee Jihae')
+    >>> split_authors("By Choi He-suk and news reports (cheesuk@heraldcorp.com)")
+    ('Choi He-suk',)
+    >>> split_authors("By Park Han-na, Kim Arin (hnpark@heraldcorp.com) (arin@heraldcorp.com)")
+    ('Park Han-na', 'Kim Arin')
+    """
     if not text:
         return ()
     text = re.sub(r"\([^)]*@[^)]*\)|\S+@\S+", " ", text)
+    # Photo and video credits follow the writers' names after a slash.
+    text = re.split(r"\s/\s*(?:photos?|videos?|사진|영상)\b", text, maxsplit=1, flags=re.IGNORECASE)[0]
     text = re.sub(r"^\s*(By|Written by|글|사진)\s*[:=]?\s+", "", text.strip(), flags=re.IGNORECASE)
     names = re.split(r"\s*(?:,|;|\band\b|·|/|&)\s*", text)
     cleaned = (re.sub(r"\s*(기자|특파원|객원기자|인턴기자)$", "", name).strip() for name in names)
-    return tuple(name for name in cleaned if name)
+    return tuple(name for name in cleaned if name and not _NOT_NAMES.match(name))
 
 
 def extract(body: bytes, encoding: str | None, url: str, profile_name: str | None = None) -> Document:
@@ -100,25 +134,31 @@ def _profile(url: str, profile_name: str | None) -> SiteProfile | None:
 def _profiled(root: _Element, url: str, profile: SiteProfile) -> Document:
     selectors = profile.selectors
     tz = ZoneInfo(profile.timezone)
+    cleanup.remove_elements(root, selectors.remove)
+    cleanup.remove_matching(root, selectors.drop_lines)
     # Everything read by selector first: trafilatura prunes the tree it is given.
     title = first_text(root, selectors.title, drop=selectors.drop)
     meta_lines = tuple(profile.meta_lines(root)) if profile.meta_lines else ()
-    authors = split_authors(first_text(root, selectors.authors))
+    authors = all_authors(root, selectors.authors)
     published = first_date(root, selectors.published, tz)
     modified = first_date(root, selectors.modified, tz)
+    language = cleanup.language_tag(find_first(root, selectors.language)) or profile.language
     body: list[str] = []
-    if selectors.body:
-        for element in select(root, selectors.body)[:1]:
-            body = element_blocks(element, selectors.drop)
-            if not body:
-                # The article is there and empty (an attachment-only post): no document, not the chrome.
-                raise ExtractionError("empty article body")
+    for element in select(root, selectors.body)[:1]:
+        cleanup.alt_captions(element, selectors.alt_captions)
+        body = element_blocks(element, selectors.drop)
+        if not body:
+            # The article is there and empty (an attachment-only post): no document, not the chrome.
+            raise ExtractionError("empty article body")
     if not (title and body and published):
         generic = _generic(root, url, profile.language)
         title = title or generic.title
         body = body or list(generic.body)
         published = published or generic.published
         authors = authors or generic.authors
+    body = cleanup.drop_lines(body, selectors.drop_lines)
+    body, signoff = cleanup.split_signoff(body, selectors.signoff)
+    authors = authors or split_authors(signoff)
     if not title or not body:
         raise ExtractionError("no article title or body")
     return Document(
@@ -128,7 +168,8 @@ def _profiled(root: _Element, url: str, profile: SiteProfile) -> Document:
         published=published,
         modified=modified,
         authors=authors,
-        language=profile.language,
+        language=language,
+        extra=profile.manifest_fields(url) if profile.manifest_fields else {},
     )
 
 

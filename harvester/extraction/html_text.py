@@ -1,8 +1,12 @@
 """HTML to readable text blocks, the way a browser lays a page out: one block per paragraph.
 
 Used on the article element a profile selects. Whitespace collapses as HTML collapses it (ASCII
-whitespace only: non-breaking spaces are kept as the page has them); `<br>` breaks a line; list
-items become `  • item` / `  1. item` lines of one block; tables give one block per cell.
+whitespace only: non-breaking spaces are kept as the page has them); `<br>` breaks a line, and
+`<br><br>` (an empty line on screen) ends a paragraph; list items become `  • item` / `  1. item`
+lines of one block; tables give one block per cell.
+
+>>> fragment_blocks("One<br>line two<br><br>Para two<br /> <br/> <br>Para three")
+['One\\nline two', 'Para two', 'Para three']
 """
 
 from __future__ import annotations
@@ -38,10 +42,21 @@ class _Layout:
         self.item = ("", "")
         # Inside a list item, blocks only break lines: a list stays one block.
         self.list_depth = 0
+        # A `<br>` ended the last line and no text came since: a second one makes an empty line.
+        self.after_br = False
 
     def text(self, text: str | None) -> None:
         if text:
             self.current.append(_ASCII_SPACE.sub(" ", text))
+            if _ASCII_SPACE.sub("", text):
+                self.after_br = False
+
+    def br(self) -> None:
+        if self.after_br and not "".join(self.current).strip(" "):
+            self.block_break()
+        else:
+            self.line_break()
+            self.after_br = True
 
     def line_break(self) -> None:
         line = "".join(self.current).strip(" ")
@@ -55,6 +70,7 @@ class _Layout:
             self.item = ("", "")
 
     def block_break(self) -> None:
+        self.after_br = False
         self.line_break()
         if self.list_depth:
             return
@@ -80,7 +96,7 @@ def _walk(element: _Element, layout: _Layout) -> None:
         layout.text(element.tail)
         return
     if tag == "br":
-        layout.line_break()
+        layout.br()
         layout.text(element.tail)
         return
     if tag == "pre":

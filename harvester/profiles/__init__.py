@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from harvester.profiles import mofa
-from harvester.profiles.base import Feed, LinkRule, ListPages, Selectors, SiteProfile, Sitemap
+from harvester.profiles import korea_herald, korea_net, mofa, pa_webarchives
+from harvester.profiles.base import Feed, LinkRule, ListPages, Selector, Selectors, SiteProfile, Sitemap
 
-__all__ = ["Feed", "LinkRule", "ListPages", "Selectors", "SiteProfile", "Sitemap", "PROFILES"]
+__all__ = ["Feed", "LinkRule", "ListPages", "Selector", "Selectors", "SiteProfile", "Sitemap", "PROFILES"]
 
-_MODULES = (mofa,)
+_MODULES = (mofa, korea_net, pa_webarchives, korea_herald)
 
 
 def _registry() -> dict[str, SiteProfile]:

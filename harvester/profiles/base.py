@@ -36,6 +36,11 @@ class Sitemap:
 
 Source = ListPages | Feed | Sitemap
 
+# A selector, or alternatives tried in order (a site whose templates changed over the years): CSS;
+# XPath (starting with '/', '(' or a function such as `substring-after(`), whose result may be
+# elements or text; or `jsonld:` and a dotted path into the page's JSON-LD (`jsonld:author.name`).
+Selector = str | tuple[str, ...]
+
 
 @dataclass(frozen=True)
 class LinkRule:
@@ -68,15 +73,30 @@ class LinkRule:
 
 @dataclass(frozen=True)
 class Selectors:
-    """CSS selectors that override generic extraction for this site (None: let the extractor find it)."""
+    """Selectors that override generic extraction for this site (None: let the extractor find it)."""
 
-    title: str | None = None
-    published: str | None = None
-    modified: str | None = None
-    authors: str | None = None
-    body: str | None = None
+    title: Selector | None = None
+    published: Selector | None = None
+    modified: Selector | None = None
+    # Every match is a byline of one or more names ('By A and B', one JSON-LD author each).
+    authors: Selector | None = None
+    body: Selector | None = None
     # Elements removed from the body before it is turned into text (chrome inside the article).
     drop: tuple[str, ...] = ()
+    # Elements removed from the whole page before anything is read: chrome wrapped around the
+    # site's own page (an archive's banner), which generic extraction would otherwise take in.
+    remove: tuple[str, ...] = ()
+    # Regexes for chrome known by its text ('move to top', an archive banner's sentences), matched
+    # with `re.match` on whitespace-collapsed text: elements holding one such paragraph are
+    # removed from the page before anything is read, and such lines from the body after.
+    drop_lines: tuple[str, ...] = ()
+    # Regex: a closing body block that signs the article ('By X (x@heraldcorp.com)'). It is
+    # removed from the body and read as the authors when the authors selector finds none.
+    signoff: str | None = None
+    # CSS, inside the body: images whose alt text is a caption the page gives only there.
+    alt_captions: str | None = None
+    # The page's language (e.g. '/html/@lang'), for sites that serve several; else the profile's.
+    language: Selector | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +123,9 @@ class SiteProfile:
     meta_lines: Callable[[Any], list[str]] | None = None
     # Scrapy settings for this site only (politeness, headers), merged at spider priority.
     custom_settings: dict[str, Any] = field(default_factory=dict)
+    # Manifest fields beyond the format's own, computed from the page URL (an archive copy's
+    # `original_url`).
+    manifest_fields: Callable[[str], dict[str, str]] | None = None
 
     def canonical_url(self, url: str) -> str:
         return self.canonicalize(url) if self.canonicalize else url
@@ -116,3 +139,18 @@ class SiteProfile:
         if host in self.hosts:
             return 2
         return int(any(entry.startswith(".") and host.endswith(entry) for entry in self.hosts))
+
+
+def text_lines(*selectors: str) -> Callable[[Any], list[str]]:
+    """A `meta_lines` hook: the text of each element the CSS selectors match, in that order."""
+
+    def lines(root: Any) -> list[str]:
+        found = []
+        for css in selectors:
+            for element in root.cssselect(css):
+                text = " ".join(element.text_content().split())
+                if text:
+                    found.append(text)
+        return found
+
+    return lines

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from harvester.replica.server import Handler
+from harvester.replica.sites.korea_herald import KoreaHeraldSite
+from harvester.replica.sites.korea_net import KoreaNetSite
 from harvester.replica.sites.mofa import MofaSite
+from harvester.replica.sites.pa_webarchives import PaWebArchivesSite
 
-SITE_CLASSES = (MofaSite,)
+SITE_CLASSES = (MofaSite, KoreaNetSite, PaWebArchivesSite, KoreaHeraldSite)
 
 
 def all_sites() -> dict[str, Handler]:
