@@ -1,13 +1,18 @@
-"""The profile registry: every site profile by name, and lookup by name or by URL."""
+"""The profile registry: every site profile by name, and lookup by name, by URL or by page."""
 
 from __future__ import annotations
 
-from harvester.profiles import mofa
+from typing import Any
+
+from harvester.profiles import cms, mofa, news_sites
 from harvester.profiles.base import Feed, LinkRule, ListPages, Selectors, SiteProfile, Sitemap
 
 __all__ = ["Feed", "LinkRule", "ListPages", "Selectors", "SiteProfile", "Sitemap", "PROFILES"]
 
-_MODULES = (mofa,)
+_MODULES = (
+    mofa,
+    news_sites,
+)
 
 
 def _registry() -> dict[str, SiteProfile]:
@@ -39,3 +44,9 @@ def profile_for_url(url: str) -> SiteProfile | None:
         if profile.is_article(profile.canonical_url(url)):
             return profile
     return candidates[0] if candidates else None
+
+
+def profile_for_page(url: str, root: Any) -> SiteProfile | None:
+    """`profile_for_url`, else a profile made for the page's host by the CMS family whose markup
+    the parsed page shows (a newspaper not configured yet)."""
+    return profile_for_url(url) or cms.detect(url, root)
