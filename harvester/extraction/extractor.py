@@ -134,18 +134,17 @@ def _profiled(root: _Element, url: str, profile: SiteProfile) -> Document:
 
 def _generic(root: _Element, url: str, language: str | None) -> Document:
     """trafilatura's article body, with the page's own metadata, for pages no selector covers."""
-    article = generic.article(root, url)
-    if article is None:
+    blocks = generic.article_blocks(root, url)
+    if not blocks:
         raise ExtractionError("trafilatura found no article")
-    meta = metadata.read(root)
-    title = article.title or meta.title
-    if not title:
+    meta = metadata.read(root, url)
+    if not meta.title:
         raise ExtractionError("no article title")
     return Document(
-        title=title,
-        body=tuple(article.blocks),
-        published=meta.published or dates.normalize(article.date),
+        title=meta.title,
+        body=tuple(blocks),
+        published=meta.published,
         modified=meta.modified,
-        authors=split_authors(article.author or meta.author),
-        language=language or meta.language or article.language,
+        authors=split_authors(meta.author),
+        language=language or meta.language,
     )

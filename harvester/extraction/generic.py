@@ -8,8 +8,6 @@ the balanced pass is taken. bench/extraction_quality.py measures both against pl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import trafilatura
 from lxml.etree import _Element
 
@@ -21,46 +19,30 @@ RESCUE_BELOW = 1000
 RESCUE_FACTOR = 2
 
 
-@dataclass(frozen=True)
-class Article:
-    """trafilatura's findings: body blocks and the metadata it read."""
-
-    blocks: tuple[str, ...]
-    title: str | None = None
-    date: str | None = None
-    author: str | None = None
-    language: str | None = None
-
-
-def _extract(root: _Element, url: str, precise: bool) -> Article | None:
+def _extract(root: _Element, url: str, precise: bool) -> list[str]:
+    # Metadata comes from harvester.extraction.metadata: trafilatura's would cost a quarter more.
     result = trafilatura.bare_extraction(
         root,
         url=url,
-        with_metadata=True,
+        with_metadata=False,
         include_comments=False,
         include_tables=True,
         favor_precision=precise,
     )
     if result is None or result.body is None:
-        return None
-    return Article(
-        blocks=tuple(body_blocks(result.body)),
-        title=(result.title or "").strip() or None,
-        date=result.date,
-        author=result.author,
-        language=result.language,
-    )
+        return []
+    return body_blocks(result.body)
 
 
-def _length(article: Article | None) -> int:
-    return sum(len(block) for block in article.blocks) if article else 0
+def _length(blocks: list[str]) -> int:
+    return sum(len(block) for block in blocks)
 
 
-def article(root: _Element, url: str) -> Article | None:
-    """The page's article, or None when trafilatura finds no text."""
+def article_blocks(root: _Element, url: str) -> list[str]:
+    """The text blocks of the page's article; empty when trafilatura finds none."""
     found = _extract(root, url, precise=True)
     if _length(found) < RESCUE_BELOW:
         balanced = _extract(root, url, precise=False)
         if _length(balanced) >= max(1, RESCUE_FACTOR * _length(found)):
             found = balanced
-    return found if found and found.blocks else None
+    return found

@@ -1,6 +1,6 @@
-"""What a page says about its article in machine-readable form: JSON-LD, OpenGraph/article meta
-tags, `<html lang>`. Generic extraction prefers these to guesses from the visible text, because
-they carry full timestamps with offsets where htmldate finds only a day.
+"""A page's metadata for generic extraction: what it says in machine-readable form (JSON-LD,
+OpenGraph/article meta tags, `<html lang>`) first, since that carries full timestamps with
+offsets; then what trafilatura (title) and htmldate (publication day) read from the visible page.
 
 >>> from lxml import html
 >>> page = html.fromstring('''<html lang="ko-KR"><head>
@@ -11,7 +11,7 @@ they carry full timestamps with offsets where htmldate finds only a day.
 ... </script>
 ... <meta property="article:modified_time" content="2024-05-02T10:00:00+09:00">
 ... </head><body></body></html>''')
->>> meta = read(page)
+>>> meta = read(page, 'https://example.com/a/1')
 >>> meta.title, meta.published, meta.modified, meta.author, meta.language
 ('제목', '2024-05-01T09:30:00+09:00', '2024-05-02T10:00:00+09:00', '홍길동; 김철수', 'ko')
 """
@@ -26,7 +26,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from dateutil.parser import UnknownTimezoneWarning
+from htmldate import find_date
 from lxml.etree import _Element
+from trafilatura.metadata import extract_title
 
 from harvester.extraction import dates
 
@@ -116,15 +118,20 @@ def _timestamp(value: str | None) -> str | None:
             return day[:10] if day else None
 
 
-def read(root: _Element) -> PageMetadata:
+def read(root: _Element, url: str | None = None) -> PageMetadata:
     article = _article_object(root)
     headline = article.get("headline") if isinstance(article.get("headline"), str) else None
+    title = " ".join((headline or _meta(root, ("og:title",)) or extract_title(root) or "").split())
     authors = _names(article.get("author")) or _names(_meta(root, ("article:author", "author")))
     published = article.get("datePublished") if isinstance(article.get("datePublished"), str) else None
     modified = article.get("dateModified") if isinstance(article.get("dateModified"), str) else None
+    published = _timestamp(published or _meta(root, _PUBLISHED_META))
+    if published is None:
+        # htmldate looks through the URL, the visible text and the markup for the original day.
+        published = dates.normalize(find_date(root, url=url, original_date=True, extensive_search=True))
     return PageMetadata(
-        title=" ".join((headline or _meta(root, ("og:title",)) or "").split()) or None,
-        published=_timestamp(published or _meta(root, _PUBLISHED_META)),
+        title=title or None,
+        published=published,
         modified=_timestamp(modified or _meta(root, _MODIFIED_META)),
         author="; ".join(authors) or None,
         language=_language(root),

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from harvester.replica.server import Handler
+from harvester.replica.sites.dadamedia import EcounionSite, HanbitSite
 from harvester.replica.sites.mofa import MofaSite
+from harvester.replica.sites.ndsoft import KadoSite
 
-SITE_CLASSES = (MofaSite,)
+SITE_CLASSES = (
+    MofaSite,
+    EcounionSite,
+    HanbitSite,
+    KadoSite,
+)
 
 
 def all_sites() -> dict[str, Handler]:
