@@ -40,6 +40,7 @@ def replica() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        process.stdout.close()
 
 
 def run_harvester(*args: str, proxy: str | None = None, timeout: float = 300) -> subprocess.CompletedProcess:

@@ -14,8 +14,8 @@ statistical guess.
 'cp949'
 >>> detect("<p>기사 본문</p>".encode("utf-8"), "text/html")
 'utf-8'
->>> label("cp949"), label("utf-8"), label("cp1252")
-('euc-kr', 'utf-8', 'windows-1252')
+>>> label("cp949"), label("utf-8"), label("cp1252"), label("iso8859_2"), label("big5hkscs")
+('euc-kr', 'utf-8', 'windows-1252', 'iso-8859-2', 'big5hkscs')
 """
 
 from __future__ import annotations
@@ -29,7 +29,15 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # WHATWG names for the codecs Python calls otherwise; the manifest records these.
-_LABELS = {"cp949": "euc-kr", "cp1252": "windows-1252", "cp874": "windows-874", "cp932": "shift_jis", "utf-8-sig": "utf-8"}
+_LABELS = {
+    "cp949": "euc-kr",
+    "euc_kr": "euc-kr",
+    "cp1252": "windows-1252",
+    "cp874": "windows-874",
+    "cp932": "shift_jis",
+    "shift_jis": "shift_jis",
+    "utf-8-sig": "utf-8",
+}
 
 
 def declared(body: bytes, content_type: str | None = None) -> str | None:
@@ -71,4 +79,8 @@ def detect(body: bytes, content_type: str | None = None) -> str:
 def label(codec: str) -> str:
     """The charset's WHATWG name ('euc-kr' for CP949), for people and the manifest."""
     name = codecs.lookup(codec).name
-    return _LABELS.get(name, name)
+    if name in _LABELS:
+        return _LABELS[name]
+    if name.startswith("iso8859-"):
+        return "iso-" + name[3:]
+    return name.replace("_", "-")

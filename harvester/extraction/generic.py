@@ -4,6 +4,10 @@ trafilatura runs precision first (comments off, `favor_precision`): a corpus wan
 and nothing else. That pass now and then prunes the article itself and keeps a stub (a reprints
 notice, a caption); when what it keeps is short and a balanced pass finds several times as much,
 the balanced pass is taken. bench/extraction_quality.py measures both against plain trafilatura.
+
+Figures go, captions with them: trafilatura drops them, and keeping captions as paragraphs cost
+0.004 F1 on the benchmark, whose article texts leave them out. Pages of configured sites and CMS
+families keep their captions through the profile's body selector.
 """
 
 from __future__ import annotations

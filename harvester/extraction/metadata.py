@@ -85,13 +85,17 @@ def _names(value: Any) -> list[str]:
     return []
 
 
-def _meta(root: _Element, names: tuple[str, ...]) -> str | None:
+def _meta_values(root: _Element, names: tuple[str, ...]) -> Iterator[str]:
+    """The contents of the meta tags with these names, in the order of `names`."""
     for name in names:
         for element in root.xpath("//meta[@property=$n or @name=$n or @itemprop=$n]", n=name):
             content = (element.get("content") or "").strip()
             if content:
-                return content
-    return None
+                yield content
+
+
+def _meta(root: _Element, names: tuple[str, ...]) -> str | None:
+    return next(_meta_values(root, names), None)
 
 
 def _language(root: _Element) -> str | None:
@@ -122,7 +126,9 @@ def read(root: _Element, url: str | None = None) -> PageMetadata:
     article = _article_object(root)
     headline = article.get("headline") if isinstance(article.get("headline"), str) else None
     title = " ".join((headline or _meta(root, ("og:title",)) or extract_title(root) or "").split())
-    authors = _names(article.get("author")) or _names(_meta(root, ("article:author", "author")))
+    authors = _names(article.get("author")) or next(
+        (names for value in _meta_values(root, ("article:author", "author")) if (names := _names(value))), []
+    )
     published = article.get("datePublished") if isinstance(article.get("datePublished"), str) else None
     modified = article.get("dateModified") if isinstance(article.get("dateModified"), str) else None
     published = _timestamp(published or _meta(root, _PUBLISHED_META))
