@@ -22,11 +22,9 @@ from harvester.extraction.html_text import element_blocks
 from harvester.extraction.render import Document
 from harvester.profiles import SiteProfile, get_profile, profile_for_page
 
-EXTRACTOR = f"harvester+trafilatura/{trafilatura.__version__}"
-
-
 __all__ = ["EXTRACTOR", "ExtractionError", "extract", "parse_html", "split_authors"]
 
+EXTRACTOR = f"harvester+trafilatura/{trafilatura.__version__}"
 # lxml refuses text that still declares a byte encoding.
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 

@@ -22,8 +22,6 @@ Disallow: /member/
 Disallow: /bbs/
 Disallow: /news/userArticleWriteForm.html
 Allow: /
-
-Sitemap: https://www.kado.net/sitemap.xml
 """
 DATE = "%Y.%m.%d %H:%M"
 
