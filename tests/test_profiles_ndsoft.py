@@ -69,3 +69,18 @@ def test_page_chrome_stays_out(kado: KadoSite) -> None:
     for chrome in ("ADVERTISEMENT", "기사공유하기", "링크 복사", "본문 글씨 키우기", "저작권자", "다른기사 보기",
                    "많이 본 뉴스", "모바일버전", "댓글 0", "singme@kado.net"):
         assert chrome not in text
+
+
+@pytest.mark.parametrize(
+    ("page", "url", "published", "author"),
+    [
+        # The current skin with screen-reader labels in the byline and the subheading inside the body.
+        ("skin_2022", "https://www.sisajournal.com/news/articleView.html?idxno=300001", "2026-10-02T09:41:00+09:00", "김은별"),
+        # The older skin: `.article-head-title`, `.info-text` and '승인'.
+        ("skin_2017", "https://news.einfomax.co.kr/news/articleView.html?idxno=352184", "2017-08-31T10:12:00+09:00", "이윤구"),
+    ],
+)
+def test_other_skins(page: str, url: str, published: str, author: str) -> None:
+    document = extract((FIXTURES / f"{page}.html").read_bytes(), None, url)
+    assert render(document) == (FIXTURES / f"{page}.txt").read_text("utf-8")
+    assert (document.published, document.authors) == (published, (author,))

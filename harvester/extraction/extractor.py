@@ -104,7 +104,7 @@ def _profiled(root: _Element, url: str, profile: SiteProfile) -> Document:
     # Everything read by selector first: trafilatura prunes the tree it is given.
     title = first_text(root, selectors.title, drop=selectors.drop)
     meta_lines = tuple(profile.meta_lines(root)) if profile.meta_lines else ()
-    authors = split_authors(first_text(root, selectors.authors))
+    authors = split_authors(first_text(root, selectors.authors, drop=selectors.drop))
     published = first_date(root, selectors.published, tz)
     modified = first_date(root, selectors.modified, tz)
     body: list[str] = []

@@ -31,7 +31,7 @@ SELECTORS = Selectors(
     modified=f"{_INFO}[contains(., '수정') or contains(., '업데이트')]",
     authors=f"{_INFO}[i[contains(@class,'user')]]",
     body="#article-view-content-div",
-    drop=("script", "style", ".ad-template", ".view-editors", ".view-copyright", ".article-copy"),
+    drop=("script", "style", ".show-for-sr", ".ad-template", ".view-editors", ".view-copyright", ".article-copy"),
 )
 META_LINES = item_lines(".article-view-header ul.infomation li, .info-text li", skip=_SKIP, hidden=".show-for-sr")
 ARTICLE_LINKS = (LinkRule("#section-list a, #user-container .list-block a", pattern=r"articleView\.html\?idxno=\d+"),)
