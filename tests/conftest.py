@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
-# ../shared beside the checkout; HARVESTER_SHARED names it for a checkout elsewhere (a worktree).
-SHARED = Path(os.environ.get("HARVESTER_SHARED") or Path(__file__).resolve().parents[1].parent / "shared")
+# ../shared beside the checkout (a worktree may sit one folder deeper).
+SHARED = next(
+    (folder / "shared" for folder in Path(__file__).resolve().parents[1].parents if (folder / "shared" / "format").is_dir()),
+    Path(__file__).resolve().parents[1].parent / "shared",
+)
 # Settings for crawls of the replica: it answers at once, so politeness only slows tests down.
 FAST = ["DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
 

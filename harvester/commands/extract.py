@@ -11,8 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from w3lib.encoding import html_body_declared_encoding, html_to_unicode
-
+from harvester.extraction.charset import detect
 from harvester.extraction.extractor import ExtractionError, extract
 from harvester.extraction.render import render
 
@@ -24,10 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def page_encoding(body: bytes) -> str:
-    """The page's charset as a browser would settle it with no HTTP header: BOM, meta, then a guess."""
-    declared = html_body_declared_encoding(body)
-    encoding, _ = html_to_unicode(f"charset={declared}" if declared else None, body)
-    return encoding
+    """The page's charset as a browser would settle it with no HTTP header: BOM, meta, then a
+    sniff (UTF-8, then EUC-KR/CP949 for Korean text)."""
+    return detect(body)
 
 
 def run(args: argparse.Namespace) -> int:

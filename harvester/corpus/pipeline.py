@@ -15,6 +15,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from harvester.corpus.ids import document_id
 from harvester.corpus.store import Corpus
+from harvester.extraction.charset import label
 from harvester.extraction.render import encode
 from harvester.items import ArticlePage
 
@@ -66,10 +67,15 @@ class CorpusPipeline:
                 "language": document.language,
                 "fetched_at": item.fetched_at,
                 "warc": item.warc,
-                # Fields a profile adds beyond the format's own (an archive copy's original_url).
-                "extra": dict(document.extra),
+                # Fields beyond the format's own: an archive copy's original_url, the page charset.
+                "extra": {**document.extra, **_charset(item.encoding)},
             },
         )
         self.stats.inc_value("corpus/documents")
         logger.info("Document %s %s", entry.file, item.canonical_url, extra={"crawler": self.crawler})
         return item
+
+
+def _charset(encoding: str | None) -> dict[str, str]:
+    """The manifest's `charset`: the charset the page came in ('utf-8', 'euc-kr')."""
+    return {"charset": label(encoding)} if encoding else {}

@@ -1,7 +1,8 @@
 """Page to `Document`: the profile's selectors where it has them, trafilatura for the rest.
 
-`extract()` is a pure function of (body bytes, encoding, URL, profile name), so that it can run
-in a worker process off the reactor.
+The profile is the one named, else the one for the URL's host, else a CMS family the page's
+markup shows (a newspaper nobody configured yet). `extract()` is a pure function of (body bytes,
+encoding, URL, profile name), so that it can run in a worker process off the reactor.
 """
 
 from __future__ import annotations
@@ -13,28 +14,35 @@ from zoneinfo import ZoneInfo
 import trafilatura
 from lxml import html as lxml_html
 from lxml.etree import ParserError, _Element
+from w3lib.encoding import html_to_unicode, resolve_encoding
 
-from harvester.extraction import cleanup, dates
+from harvester.extraction import charset, cleanup, dates, generic, metadata
+from harvester.extraction.errors import ExtractionError
 from harvester.extraction.html_text import element_blocks
 from harvester.extraction.render import Document
 from harvester.extraction.selection import alternatives, find, find_first
-from harvester.extraction.trafilatura_text import body_blocks
-from harvester.profiles import Selector, SiteProfile, get_profile, profile_for_url
+from harvester.profiles import Selector, SiteProfile, get_profile, profile_for_page
+
+__all__ = ["EXTRACTOR", "ExtractionError", "extract", "parse_html", "split_authors"]
 
 EXTRACTOR = f"harvester+trafilatura/{trafilatura.__version__}"
-
-
-class ExtractionError(ValueError):
-    """The page holds no article text (empty, not HTML, or a bot wall)."""
+# lxml refuses text that still declares a byte encoding.
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 def parse_html(body: bytes, encoding: str | None) -> _Element:
-    parser = lxml_html.HTMLParser(encoding=encoding or "utf-8", remove_comments=True)
+    """The page's tree. The bytes are decoded here, with the codec browsers use for the label
+    (libxml2 given 'euc-kr' stops at the first CP949 syllable); None: detect it."""
+    codec = resolve_encoding(encoding) if encoding else None
+    _, text = html_to_unicode(f"charset={codec or charset.detect(body)}", body)
+    parser = lxml_html.HTMLParser(remove_comments=True)
     try:
-        root = lxml_html.document_fromstring(body, parser=parser)
+        root = lxml_html.document_fromstring(_XML_DECLARATION.sub("", text, count=1), parser=parser)
     except (ParserError, ValueError) as error:
         raise ExtractionError(f"unparseable HTML: {error}") from error
     return root
+
+
 
 
 def select(root: _Element, selector: Selector | None) -> list[_Element]:
@@ -64,10 +72,13 @@ def first_text(root: _Element, selector: Selector | None, drop: Iterable[str] = 
     return None
 
 
-def all_authors(root: _Element, selector: Selector | None) -> tuple[str, ...]:
+def all_authors(root: _Element, selector: Selector | None, drop: Iterable[str] = ()) -> tuple[str, ...]:
     """The names in every byline the first matching alternative finds (one per JSON-LD author)."""
     names: list[str] = []
     for found in find_first(root, selector):
+        if not isinstance(found, str):
+            for unwanted in [node for css in drop for node in found.cssselect(css)]:
+                unwanted.drop_tree()
         text = found if isinstance(found, str) else text_of(found)
         names.extend(name for name in split_authors(text) if name not in names)
     return tuple(names)
@@ -116,19 +127,14 @@ def split_authors(text: str | None) -> tuple[str, ...]:
 
 def extract(body: bytes, encoding: str | None, url: str, profile_name: str | None = None) -> Document:
     """The document a page makes. Raises ExtractionError when the page holds no article."""
-    profile = _profile(url, profile_name)
+    named = get_profile(profile_name) if profile_name else None
     if not body.strip():
         raise ExtractionError("empty page")
     root = parse_html(body, encoding)
+    profile = named or profile_for_page(url, root)
     if profile is None:
         return _generic(root, url, language=None)
     return _profiled(root, url, profile)
-
-
-def _profile(url: str, profile_name: str | None) -> SiteProfile | None:
-    if profile_name:
-        return get_profile(profile_name)
-    return profile_for_url(url)
 
 
 def _profiled(root: _Element, url: str, profile: SiteProfile) -> Document:
@@ -139,7 +145,7 @@ def _profiled(root: _Element, url: str, profile: SiteProfile) -> Document:
     # Everything read by selector first: trafilatura prunes the tree it is given.
     title = first_text(root, selectors.title, drop=selectors.drop)
     meta_lines = tuple(profile.meta_lines(root)) if profile.meta_lines else ()
-    authors = all_authors(root, selectors.authors)
+    authors = all_authors(root, selectors.authors, drop=selectors.drop)
     published = first_date(root, selectors.published, tz)
     modified = first_date(root, selectors.modified, tz)
     language = cleanup.language_tag(find_first(root, selectors.language)) or profile.language
@@ -174,27 +180,18 @@ def _profiled(root: _Element, url: str, profile: SiteProfile) -> Document:
 
 
 def _generic(root: _Element, url: str, language: str | None) -> Document:
-    """trafilatura's article body and metadata, for pages no profile selector covers."""
-    result = trafilatura.bare_extraction(
-        root,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        favor_precision=True,
-        include_tables=True,
-    )
-    if result is None or result.body is None:
-        raise ExtractionError("trafilatura found no article")
-    blocks = body_blocks(result.body)
+    """trafilatura's article body, with the page's own metadata, for pages no selector covers."""
+    blocks = generic.article_blocks(root, url)
     if not blocks:
-        raise ExtractionError("trafilatura found no article text")
-    title = (result.title or "").strip()
-    if not title:
+        raise ExtractionError("trafilatura found no article")
+    meta = metadata.read(root, url)
+    if not meta.title:
         raise ExtractionError("no article title")
     return Document(
-        title=title,
+        title=meta.title,
         body=tuple(blocks),
-        published=dates.normalize(result.date) if result.date else None,
-        authors=split_authors(result.author),
-        language=language or result.language,
+        published=meta.published,
+        modified=meta.modified,
+        authors=split_authors(meta.author),
+        language=language or meta.language,
     )

@@ -6,23 +6,29 @@ import re
 
 from lxml.etree import _Element
 
-# ASCII white space only: non-breaking spaces are kept as the page has them.
-_SPACE = re.compile(r"[ \t\r\f\v]+")
+# Elements that hold blocks of their own: their children are laid out one block each.
+_CONTAINERS = frozenset({"div", "quote", "section", "article", "main", "body"})
+_BLOCK_CHILDREN = frozenset({"p", "head", "quote", "code", "list", "table", "div", "graphic"})
+# ASCII white space only: non-breaking spaces stay as the page has them.
+_SPACE = re.compile(r"[ \t\n\r\f]+")
 
-_BLOCKS = frozenset({"p", "head", "quote", "code", "list", "table"})
+
+def _collapse(text: str | None) -> str:
+    """Source white space (newlines included) as HTML renders it: one space."""
+    return _SPACE.sub(" ", text or "")
 
 
 def _inline(element: _Element) -> str:
     """Text of an element, `lb` as a line break, other inline markup flattened."""
-    parts = [element.text or ""]
+    parts = [_collapse(element.text)]
     for child in element:
         if child.tag == "lb":
             parts.append("\n")
-        elif child.tag not in ("list", "table"):
+        elif child.tag not in ("list", "table", "graphic"):
             parts.append(_inline(child))
-        parts.append(child.tail or "")
-    lines = (_SPACE.sub(" ", line).strip(" ") for line in "".join(parts).split("\n"))
-    return "\n".join(line for line in lines if line.strip())
+        parts.append(_collapse(child.tail))
+    lines = (line.strip(" ") for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _list(element: _Element, depth: int = 0) -> list[str]:
@@ -42,22 +48,41 @@ def _list(element: _Element, depth: int = 0) -> list[str]:
     return lines
 
 
-def body_blocks(body: _Element) -> list[str]:
-    blocks: list[str] = []
-    for element in body:
-        if element.tag == "list":
-            lines = _list(element)
+def _has_blocks(element: _Element) -> bool:
+    return element.tag in _CONTAINERS and any(child.tag in _BLOCK_CHILDREN for child in element)
+
+
+def _add_loose(blocks: list[str], text: str | None) -> None:
+    """Text lying between blocks (trafilatura leaves some there) is a block of its own."""
+    loose = _collapse(text).strip()
+    if loose:
+        blocks.append(loose)
+
+
+def _walk(element: _Element, blocks: list[str]) -> None:
+    _add_loose(blocks, element.text)
+    for child in element:
+        if child.tag == "list":
+            lines = _list(child)
             if lines:
                 blocks.append("\n".join(lines))
-        elif element.tag == "table":
-            for cell in element.iter("cell"):
-                text = _inline(cell)
-                if text:
-                    blocks.append(text)
-        elif element.tag == "graphic":
-            continue
-        else:
-            text = _inline(element)
+        elif child.tag == "table":
+            blocks.extend(text for text in (_inline(cell) for cell in child.iter("cell")) if text)
+        elif child.tag == "code":
+            # Preformatted: its line breaks and indents are content.
+            code = "".join(child.itertext()).strip("\n")
+            if code.strip():
+                blocks.append(code)
+        elif _has_blocks(child):
+            _walk(child, blocks)
+        elif child.tag != "graphic":
+            text = _inline(child)
             if text:
                 blocks.append(text)
+        _add_loose(blocks, child.tail)
+
+
+def body_blocks(body: _Element) -> list[str]:
+    blocks: list[str] = []
+    _walk(body, blocks)
     return blocks

@@ -1,13 +1,15 @@
-"""The profile registry: every site profile by name, and lookup by name or by URL."""
+"""The profile registry: every site profile by name, and lookup by name, by URL or by page."""
 
 from __future__ import annotations
 
-from harvester.profiles import korea_herald, korea_net, mofa, pa_webarchives
+from typing import Any
+
+from harvester.profiles import cms, korea_herald, korea_net, mofa, news_sites, pa_webarchives
 from harvester.profiles.base import Feed, LinkRule, ListPages, Selector, Selectors, SiteProfile, Sitemap
 
 __all__ = ["Feed", "LinkRule", "ListPages", "Selector", "Selectors", "SiteProfile", "Sitemap", "PROFILES"]
 
-_MODULES = (mofa, korea_net, pa_webarchives, korea_herald)
+_MODULES = (mofa, korea_net, pa_webarchives, korea_herald, news_sites)
 
 
 def _registry() -> dict[str, SiteProfile]:
@@ -39,3 +41,9 @@ def profile_for_url(url: str) -> SiteProfile | None:
         if profile.is_article(profile.canonical_url(url)):
             return profile
     return candidates[0] if candidates else None
+
+
+def profile_for_page(url: str, root: Any) -> SiteProfile | None:
+    """`profile_for_url`, else a profile made for the page's host by the CMS family whose markup
+    the parsed page shows (a newspaper not configured yet)."""
+    return profile_for_url(url) or cms.detect(url, root)

@@ -14,6 +14,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.selector import Selector
 
 from harvester.capture.writer import utc_now
+from harvester.extraction.charset import detect as detect_charset
 from harvester.items import ArticlePage
 from harvester.profiles import Feed, ListPages, SiteProfile, Sitemap
 
@@ -100,7 +101,14 @@ class ProfileSpider(scrapy.Spider):
             site=self.profile.name,
             kind=self.profile.kind,
             body=response.body,
-            encoding=response.encoding,
+            encoding=_page_charset(response),
             fetched_at=fetched.strftime("%Y-%m-%dT%H:%M:%SZ"),
             warc=response.meta.get("capture"),
         )
+
+
+def _page_charset(response: TextResponse) -> str:
+    """The page's codec as a browser settles it, with a sniff that knows Korean pages that declare
+    nothing (Scrapy's own guess can take EUC-KR bytes for another charset)."""
+    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+    return detect_charset(response.body, content_type)

@@ -1,0 +1,93 @@
+"""The 다다미디어 (DADA Media) PHP news CMS: `newspaper()` builds the profile of a newspaper on it.
+
+URLs: articles `/news/view.php?idx=N` (also `&mcode=...`, `/news/N`, mobile `/m/view.php?idx=N`);
+section lists `/news/list.php?mcode=m247tk9&page=N` (rows `div.basicList dl`, `dt.title a`); the
+RSS feed `/rss.php`. Article page: `.article-head-title`, `.info-text li` ('신상미 기자', '등록
+2018-06-29 16:22:19', '수정 ...'), body `#viewContent` (subtitles `ul.subj`, Froala `.fr-view`,
+captions `span.fr-img-caption .fr-inner`). The older template (about 2020 and before) wraps the
+same `#viewContent` in `div.basicView div.viewContentWrap`, its title in `.viewTitle h3` and its
+byline in `.viewInfo li` (inferred: no saved page shows that template's head). Chrome outside the
+body ('기사 메일전송', '목록 바로가기', '인쇄', '많이 본 뉴스더보기', '모바일 버전 바로가기') is never
+selected; inside it the '기사수정' and like buttons sit in `.button-container`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from harvester.profiles.base import Feed, LinkRule, ListPages, Selectors, SiteProfile
+from harvester.profiles.cms.lines import item_lines
+
+NAME = "dadamedia"
+_INFO = "//*[contains(@class,'info-text') or contains(@class,'viewInfo')]//li"
+_VIEW_PATHS = re.compile(r"^/(?:news|m)/view\.php$|^/news/(\d+)$")
+
+SELECTORS = Selectors(
+    title=".article-head-title, .viewTitle h3",
+    published=f"{_INFO}[starts-with(normalize-space(), '등록')]",
+    modified=f"{_INFO}[starts-with(normalize-space(), '수정')]",
+    # The reporter is the head's first item that is not a date or a counter.
+    authors=f"({_INFO}[not(starts-with(normalize-space(), '등록') or starts-with(normalize-space(), '수정')"
+    " or starts-with(normalize-space(), '조회') or starts-with(normalize-space(), '댓글'))])[1]",
+    body="#viewContent",
+    drop=("script", "style", "button", ".button-container", ".view-ad"),
+)
+META_LINES = item_lines(".info-text li, .viewInfo li", skip=("조회", "댓글"))
+ARTICLE_LINKS = (LinkRule(".basicList a", pattern=r"view\.php\?idx=\d+"),)
+NEXT_PAGES = (LinkRule("a", pattern=r"/news/list\.php\?[^\"'#]*\bpage=\d+"),)
+
+
+def shows(root: Any) -> bool:
+    """Whether a page is an article page of this CMS (its body and head markup)."""
+    return bool(root.cssselect("#viewContent")) and bool(root.cssselect(".article-head-title, .viewContentWrap"))
+
+
+def canonicalizer(domain: str, scheme: str, hosts: Sequence[str]) -> Callable[[str], str]:
+    """Maps every URL of an article on the newspaper's hosts to `{scheme}://{domain}/news/view.php?idx=N`."""
+
+    def canonical_url(url: str) -> str:
+        parts = urlsplit(url.replace("&amp;", "&"))
+        match = _VIEW_PATHS.match(parts.path)
+        if match is None or (parts.hostname or "").lower() not in hosts:
+            return url
+        idx = match.group(1) or parse_qs(parts.query).get("idx", [""])[0]
+        return f"{scheme}://{domain}/news/view.php?idx={int(idx)}" if idx.isdigit() else url
+
+    return canonical_url
+
+
+def newspaper(
+    name: str,
+    title: str,
+    domain: str,
+    sections: Sequence[str] = (),
+    *,
+    scheme: str = "https",
+    feeds: Sequence[str] = ("/rss.php",),
+    aliases: Sequence[str] = (),
+    custom_settings: dict[str, Any] | None = None,
+) -> SiteProfile:
+    """A newspaper on this CMS: its host, the `mcode` of each section list to crawl, its feeds."""
+    bare = domain.removeprefix("www.")
+    hosts = tuple(dict.fromkeys((domain, bare, f"m.{bare}", *aliases)))
+    return SiteProfile(
+        name=name,
+        title=title,
+        hosts=hosts,
+        kind="news",
+        language="ko",
+        sources=(
+            *(ListPages(f"{scheme}://{domain}/news/list.php?mcode={code}") for code in sections),
+            *(Feed(f"{scheme}://{domain}{path}") for path in feeds),
+        ),
+        article_url=rf"^{scheme}://{re.escape(domain)}/news/view\.php\?idx=\d+$",
+        article_links=ARTICLE_LINKS,
+        next_pages=NEXT_PAGES,
+        selectors=SELECTORS,
+        canonicalize=canonicalizer(domain, scheme, hosts),
+        meta_lines=META_LINES,
+        custom_settings=dict(custom_settings or {}),
+    )
