@@ -53,3 +53,10 @@ def test_demo_crawls_every_site_through_the_replica(tmp_path: Path) -> None:
         assert int(documents) > 0 and int(captures) > 0 and errors == "0" and finish == "finished", name
     manifest = (tmp_path / "demo/corpus/manifest.jsonl").read_text("utf-8").splitlines()
     assert len(manifest) == sum(int(row[0]) for row in table.values())
+
+
+def test_readme_lists_every_profile() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    table = readme.split("## Sites", 1)[1].split("\n## ", 1)[0]
+    listed = [line.split("|")[1].strip().strip("`") for line in table.splitlines() if line.startswith("| `")]
+    assert listed == list(PROFILES)

@@ -122,7 +122,7 @@ MOFA_KO = SiteProfile(
 # sources: the profile serves `harvester extract` and rebuilds of their pages.
 MOFA_MISSIONS = SiteProfile(
     name="mofa_missions",
-    title="MOFA overseas missions' boards (extraction only)",
+    title="MOFA overseas missions' boards",
     hosts=(".mofa.go.kr",),
     kind="ministry",
     language="ko",
