@@ -44,7 +44,7 @@ INDEX = """<!DOCTYPE html>
 <li><a href="/gzip-chunked">gzip and chunked</a></li><li><a href="/redirect">redirect</a></li>
 <li><a href="/missing">missing</a></li><li><a href="/cookies">cookies</a></li>
 <li><a href="/search?q=bridge%20repairs&amp;page=2">search</a></li><li><a href="/file.bin">binary</a></li>
-<li><a href="/article">article</a></li>
+<li><a href="/article">article</a></li><li><a href="/hold">held article</a></li>
 </ul><img src="/logo.png" alt=""></body></html>
 """
 
@@ -138,6 +138,7 @@ class CaptureTestServer:
         self.exchanges: list[Exchange] = []
         self.held = threading.Event()  # set when a request for /hold has arrived
         self._release: asyncio.Event | None = None
+        self._stop: asyncio.Event | None = None
         self._loop = asyncio.new_event_loop()
         self._tls: ssl.SSLContext = server_context([TLS_HOST])
         self._lock = threading.Lock()
@@ -148,22 +149,28 @@ class CaptureTestServer:
         ready = threading.Event()
 
         async def serve() -> None:
-            self._release = asyncio.Event()
+            self._release, self._stop = asyncio.Event(), asyncio.Event()
             server = await asyncio.start_server(self._connection, "127.0.0.1", 0)
             self.port = server.sockets[0].getsockname()[1]
             ready.set()
             async with server:
-                await server.serve_forever()
+                await self._stop.wait()
+            connections = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+            for task in connections:
+                task.cancel()
+            await asyncio.gather(*connections, return_exceptions=True)
 
         self._thread = threading.Thread(target=self._loop.run_until_complete, args=(serve(),), daemon=True)
         self._thread.start()
-        ready.wait(10)
+        if not ready.wait(10):
+            raise RuntimeError("the capture test server did not start")
         return self
 
     def stop(self) -> None:
-        for task in asyncio.all_tasks(self._loop):
-            self._loop.call_soon_threadsafe(task.cancel)
+        assert self._stop is not None
+        self._loop.call_soon_threadsafe(self._stop.set)
         self._thread.join(10)
+        self._loop.close()
 
     def release(self) -> None:
         """Let /hold requests be answered from now on."""

@@ -20,6 +20,7 @@ from datetime import datetime
 WARC_VERSION = b"WARC/1.1"
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 DIGESTS = ("sha1", "sha256")
+TEXT_URN = "urn:text:"
 
 
 def digest(data: bytes, algorithm: str) -> str:
@@ -142,10 +143,15 @@ class RecordFactory:
     def conversion(
         self, uri: str, date: str, text: bytes, refers_to: str, extra: list[tuple[str, str]] = ()
     ) -> WarcRecord:
-        """Text derived from the capture `refers_to` names (the extracted document)."""
-        fields = self._head(date, uri, None)
+        """Text derived from the capture `refers_to` names (the extracted document).
+
+        Its target is `urn:text:<page URL>` (the convention of Browsertrix's text records): with the
+        page's own URL, replay tools index it as a capture of the page and serve it in its place.
+        """
+        fields = self._head(date, TEXT_URN + uri, None)
         fields += [
             ("WARC-Refers-To", refers_to),
+            ("WARC-Refers-To-Target-URI", uri),
             ("Content-Type", "text/plain; charset=utf-8"),
             ("WARC-Block-Digest", self.digest(text)),
             ("WARC-Payload-Digest", self.digest(text)),
