@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,6 +55,18 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _await_listening(process: subprocess.Popen, port: int, timeout: float = 20) -> None:
+    """wayback logs "Starting Gevent Server" just before it binds: wait until it accepts."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except ConnectionRefusedError:
+            time.sleep(0.05)
+    raise RuntimeError(f"wayback is not listening on {port}")
+
+
 @contextmanager
 def wayback(folder: Path, warcs: list[Path], collection: str = "crawl") -> Iterator[Wayback]:
     """A pywb collection of the WARC files in `folder`, served until the block ends."""
@@ -80,6 +93,7 @@ def wayback(folder: Path, warcs: list[Path], collection: str = "crawl") -> Itera
         # Its access log goes on to stderr: keep reading it so the pipe never fills.
         drain = threading.Thread(target=process.stderr.read, daemon=True)
         drain.start()
+        _await_listening(process, port)
         yield Wayback("127.0.0.1", port, collection)
     finally:
         process.terminate()
