@@ -17,8 +17,8 @@ import asyncio
 import gzip
 import os
 import random
-import resource
 import re
+import resource
 import statistics
 import subprocess
 import sys

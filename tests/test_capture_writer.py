@@ -69,7 +69,7 @@ def test_each_record_is_its_own_gzip_member_and_refs_find_it(tmp_path: Path) -> 
     assert found[0].startswith(b"WARC/1.1\r\nWARC-Type: warcinfo\r\n")
     assert b"isPartOf: crawl-1\r\n" in found[0] and b"operator: tests\r\n" in found[0]
     data = path.read_bytes()
-    for ref, member in zip(refs, found[1:]):
+    for ref, member in zip(refs, found[1:], strict=True):
         assert ref.file == path.name
         assert gzip.decompress(data[ref.offset : ref.offset + ref.length]) == member
         assert f"WARC-Record-ID: {ref.record_id}\r\n".encode() in member

@@ -34,6 +34,15 @@ def index_warc(warc: Path) -> Path:
     return target
 
 
-def index_folder(folder: Path) -> list[Path]:
-    """Index every closed WARC file in the folder that has no index yet."""
-    return [index_warc(warc) for warc in sorted(folder.glob("*.warc.gz")) if not index_path(warc).exists()]
+def index_folder(folder: Path) -> tuple[list[Path], list[tuple[Path, Exception]]]:
+    """Index every closed WARC file in the folder that has no index yet: (indexes written, failures)."""
+    written, failed = [], []
+    for warc in sorted(folder.glob("*.warc.gz")):
+        if index_path(warc).exists():
+            continue
+        try:
+            written.append(index_warc(warc))
+        except Exception as error:  # a file no tool can read must not stop the others' indexes
+            index_path(warc).with_name(f".{index_path(warc).name}.tmp").unlink(missing_ok=True)
+            failed.append((warc, error))
+    return written, failed

@@ -63,9 +63,7 @@ class CaptureMiddleware:
         if not settings.getbool("CAPTURE_ENABLED"):
             raise NotConfigured
         folder = Path(settings.get("CAPTURE_DIR"))
-        for path in repair_folder(folder):
-            crawler.stats.inc_value("capture/files_repaired")
-            logger.warning("Repaired %s, left open by an interrupted crawl", path, extra={"crawler": crawler})
+        crawler.stats.inc_value("capture/files_repaired", len(repair_folder(folder)))
         info = WarcInfo(
             software=f"harvester/{harvester.__version__} (Scrapy)",
             operator=settings.get("CAPTURE_OPERATOR", ""),
@@ -101,8 +99,11 @@ class CaptureMiddleware:
             self.dedup.commit()
             self.dedup.close()
         if self.index:
-            indexed = index_folder(self.writer.folder)
+            indexed, failed = index_folder(self.writer.folder)
             self.stats.inc_value("capture/indexes_written", len(indexed))
+            for path, error in failed:
+                self.stats.inc_value("capture/indexes_failed")
+                logger.error("No CDXJ index for %s: %s", path, error, extra={"crawler": self.crawler})
 
     def process_request(self, request: Request) -> None:
         request.meta["capture_date"] = utc_now()
