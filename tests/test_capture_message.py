@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import doctest
+
 import pytest
+
+from harvester.capture import message, records
 
 from harvester.capture.message import WireError, dechunk, stored_request, stored_response
 
@@ -94,3 +98,9 @@ def test_requests_are_stored_as_sent_without_proxy_credentials() -> None:
     assert stored_request(sent) == (
         b"POST http://example.com/form?a=1&b=%20 HTTP/1.1\r\nHost: example.com\r\nContent-Length: 3\r\nCookie: x=1\r\n\r\nq=1"
     )
+
+
+@pytest.mark.parametrize("module", [message, records])
+def test_doctests(module: object) -> None:
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0
