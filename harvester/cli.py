@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from harvester import __version__
-from harvester.commands import crawl, demo, extract, replica, sites
+from harvester.commands import archive, crawl, demo, extract, package, replica, sites
 
 VERBS = {
     "sites": sites,
@@ -14,6 +14,8 @@ VERBS = {
     "extract": extract,
     "replica": replica,
     "demo": demo,
+    "archive": archive,
+    "package": package,
 }
 
 

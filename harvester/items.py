@@ -5,7 +5,7 @@ spider (page + capture reference) -> extraction (document) -> corpus (manifest e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from harvester.corpus.manifest import WarcRef
 from harvester.extraction.render import Document
@@ -16,9 +16,9 @@ class ArticlePage:
     url: str
     final_url: str
     canonical_url: str
-    site: str
-    kind: str
-    body: bytes
+    site: str | None  # the profile; None for pages `harvester archive` finds
+    kind: str | None
+    body: bytes = field(repr=False)  # kept out of log lines that show the item
     encoding: str | None
     fetched_at: str
     warc: WarcRef | None = None

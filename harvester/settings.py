@@ -45,8 +45,14 @@ DOWNLOADER_MIDDLEWARES = {
     # Last before the downloader: sees requests as sent and responses as received.
     "harvester.capture.middleware.CaptureMiddleware": 950,
 }
+# Scrapy's HTTP/1.1 handler, teeing the bytes of each exchange for the capture middleware.
+DOWNLOAD_HANDLERS = {
+    "http": "harvester.capture.handler.CaptureDownloadHandler",
+    "https": "harvester.capture.handler.CaptureDownloadHandler",
+}
 ITEM_PIPELINES = {
     "harvester.extraction.pipeline.ExtractionPipeline": 300,
+    "harvester.capture.conversion.ConversionPipeline": 500,
     "harvester.corpus.pipeline.CorpusPipeline": 800,
 }
 
@@ -60,6 +66,14 @@ CAPTURE_PREFIX = "harvester"  # first part of every WARC file name
 CAPTURE_MAX_FILE_SIZE = 1_000_000_000  # bytes before a new file is started
 CAPTURE_OPERATOR = ""  # who runs the crawl, for the warcinfo record
 CAPTURE_CRAWL_ID = ""  # names the crawl in warcinfo; a new UUID when empty
+CAPTURE_DIGEST = "sha1"  # block and payload digest algorithm, base32: sha1 or sha256
+CAPTURE_GZIP_LEVEL = 6  # zlib level of each record's gzip member
+CAPTURE_DEDUP = True  # write a payload captured before (here or in an earlier crawl) as a revisit
+CAPTURE_DEDUP_INDEX = "dedup.sqlite3"  # the payload digest index, in CAPTURE_DIR
+CAPTURE_DEDUP_MIN_SIZE = 1  # payloads smaller than this (empty ones) are always stored in full
+CAPTURE_SYNC_EVERY = 100  # exchanges between fsyncs of the WARC (and dedup index commits)
+CAPTURE_INDEX = True  # write indexes/<file>.cdxj for each WARC at the end of the crawl
+CAPTURE_CONVERSIONS = True  # write each document's text as a conversion record
 
 # -- Extraction
 EXTRACTION_ENABLED = True

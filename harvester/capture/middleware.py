@@ -1,73 +1,69 @@
-"""Downloader middleware that captures every request and response of the crawl into WARC files.
+"""Downloader middleware that writes every exchange of the crawl into WARC files.
 
-It sits next to the downloader (after cookies, compression and redirects have made the request
-what is sent, before the response is decompressed or followed), so robots.txt, redirects and
-error pages are captured like any page. Settings: CAPTURE_ENABLED, CAPTURE_DIR, CAPTURE_PREFIX,
-CAPTURE_MAX_FILE_SIZE, CAPTURE_OPERATOR. Per request, `meta["dont_capture"]` skips it; the
-response record's place is left in `meta["capture"]` for the spider.
+It sits last before the downloader, so robots.txt, redirects and error pages are captured like any
+page, each from the bytes the download handler saw on the wire (capture/handler.py). A payload
+captured before (this crawl or an earlier one into the same folder) becomes a revisit record.
+At start-up it repairs `.open` files a killed crawl left; at the end it writes the CDXJ indexes.
+
+Settings: CAPTURE_ENABLED, CAPTURE_DIR, CAPTURE_PREFIX, CAPTURE_MAX_FILE_SIZE, CAPTURE_GZIP_LEVEL,
+CAPTURE_DIGEST, CAPTURE_OPERATOR, CAPTURE_CRAWL_ID, CAPTURE_DEDUP, CAPTURE_DEDUP_MIN_SIZE,
+CAPTURE_DEDUP_INDEX, CAPTURE_SYNC_EVERY, CAPTURE_INDEX. Per request, `meta["dont_capture"]` skips
+it; the record of the response is left in `meta["capture"]` (a WarcRef) and its date in
+`meta["capture_date"]`.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from http import HTTPStatus
+from collections.abc import Callable
 from pathlib import Path
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
-from scrapy.utils.httpobj import urlparse_cached
 
 import harvester
-from harvester.capture.records import HttpExchange, exchange_records
-from harvester.capture.writer import WarcFileWriter, WarcInfo, utc_now
+from harvester.capture.dedup import Capture, DedupIndex
+from harvester.capture.handler import WIRE_META
+from harvester.capture.index import index_folder
+from harvester.capture.message import WireError, stored_request, stored_response
+from harvester.capture.records import Original, RecordFactory, WarcRecord, warc_date
+from harvester.capture.wire import WireLog, utc_now
+from harvester.capture.writer import OPEN, WarcFileWriter, WarcInfo, repair_folder
+from harvester.corpus.manifest import WarcRef
 
 logger = logging.getLogger(__name__)
 
 
-def request_message(request: Request) -> bytes:
-    """The request as sent: request line with path and query, Host, every header, the body."""
-    parts = urlparse_cached(request)
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    lines = [f"{request.method} {target} HTTP/1.1".encode(), b"Host: " + parts.netloc.encode()]
-    for name, values in request.headers.items():
-        lines.extend(name + b": " + value for value in values)
-    return b"\r\n".join(lines) + b"\r\n\r\n" + request.body
-
-
-def response_message(response: Response) -> bytes:
-    """The response with its body as received (still content-encoded), transfer coding removed."""
-    try:
-        reason = HTTPStatus(response.status).phrase
-    except ValueError:
-        reason = ""
-    lines = [f"{response.protocol or 'HTTP/1.1'} {response.status} {reason}".rstrip().encode()]
-    chunked = False
-    for name, values in response.headers.items():
-        if name.lower() == b"transfer-encoding":
-            chunked = True
-            name = b"X-Orig-Transfer-Encoding"
-        if chunked and name.lower() == b"content-length":
-            continue
-        lines.extend(name + b": " + value for value in values)
-    if chunked:
-        lines.append(b"Content-Length: " + str(len(response.body)).encode())
-    return b"\r\n".join(lines) + b"\r\n\r\n" + response.body
-
-
 class CaptureMiddleware:
-    def __init__(self, crawler: Crawler, writer: WarcFileWriter) -> None:
+    def __init__(
+        self,
+        crawler: Crawler,
+        writer: WarcFileWriter,
+        dedup: DedupIndex | None,
+        dedup_min_size: int = 1,
+        sync_every: int = 100,
+        index: bool = True,
+    ) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.writer = writer
+        self.factory = writer.factory
+        self.dedup = dedup
+        self.dedup_min_size = dedup_min_size
+        self.sync_every = sync_every
+        self.index = index
+        self._unsynced = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CaptureMiddleware:
         settings = crawler.settings
         if not settings.getbool("CAPTURE_ENABLED"):
             raise NotConfigured
+        folder = Path(settings.get("CAPTURE_DIR"))
+        crawler.stats.inc_value("capture/files_repaired", len(repair_folder(folder)))
         info = WarcInfo(
             software=f"harvester/{harvester.__version__} (Scrapy)",
             operator=settings.get("CAPTURE_OPERATOR", ""),
@@ -76,33 +72,121 @@ class CaptureMiddleware:
             user_agent=settings.get("USER_AGENT", ""),
         )
         writer = WarcFileWriter(
-            Path(settings.get("CAPTURE_DIR")),
+            folder,
             settings.get("CAPTURE_PREFIX"),
             info,
+            RecordFactory(settings.get("CAPTURE_DIGEST", "sha1")),
             max_size=settings.getint("CAPTURE_MAX_FILE_SIZE"),
+            gzip_level=settings.getint("CAPTURE_GZIP_LEVEL", 6),
         )
-        middleware = cls(crawler, writer)
+        dedup = None
+        if settings.getbool("CAPTURE_DEDUP"):
+            dedup = DedupIndex(folder / settings.get("CAPTURE_DEDUP_INDEX"), writer_file_exists(writer))
+        middleware = cls(
+            crawler,
+            writer,
+            dedup,
+            dedup_min_size=settings.getint("CAPTURE_DEDUP_MIN_SIZE"),
+            sync_every=settings.getint("CAPTURE_SYNC_EVERY"),
+            index=settings.getbool("CAPTURE_INDEX"),
+        )
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
     def spider_closed(self) -> None:
         self.writer.close()
+        if self.dedup is not None:
+            self.dedup.commit()
+            self.dedup.close()
+        if self.index:
+            indexed, failed = index_folder(self.writer.folder)
+            self.stats.inc_value("capture/indexes_written", len(indexed))
+            for path, error in failed:
+                self.stats.inc_value("capture/indexes_failed")
+                logger.error("No CDXJ index for %s: %s", path, error, extra={"crawler": self.crawler})
 
     def process_request(self, request: Request) -> None:
         request.meta["capture_date"] = utc_now()
 
     def process_response(self, request: Request, response: Response) -> Response:
+        wire: WireLog | None = request.meta.pop(WIRE_META, None)
         if request.meta.get("dont_capture"):
             return response
-        exchange = HttpExchange(
-            url=request.url,
-            date=request.meta.get("capture_date") or utc_now(),
-            request=request_message(request),
-            response=response_message(response),
-            ip_address=str(response.ip_address) if response.ip_address else None,
-        )
-        records = exchange_records(self.writer.builder, exchange)
-        response_ref, _ = self.writer.write(*records)
-        request.meta["capture"] = response_ref
-        self.stats.inc_value("capture/records_written", len(records))
+        if wire is None:
+            # Not from the network (a cache, a file:// URL) or not over HTTP/1.1.
+            self.stats.inc_value("capture/skipped/no_wire")
+            return response
+        try:
+            ref = self.capture(request, response, wire)
+        except WireError as error:
+            self.stats.inc_value("capture/skipped/unreadable")
+            logger.warning("Not captured: %s: %s", request.url, error, extra={"crawler": self.crawler})
+            return response
+        request.meta["capture"] = ref
+        request.meta["capture_date"] = wire.started
         return response
+
+    def capture(self, request: Request, response: Response, wire: WireLog) -> WarcRef:
+        """Write the exchange's records; returns where the response (or revisit) record is."""
+        stored = stored_response(bytes(wire.received), request.method)
+        date = warc_date(wire.started)
+        payload_digest = self.factory.digest(stored.payload)
+        original = self._original(payload_digest, request.url, len(stored.payload), stored.truncated)
+        if original is not None:
+            main = self.factory.revisit(request.url, date, wire.peer, stored.head, payload_digest, original)
+        else:
+            truncated = "disconnect" if stored.truncated or "dataloss" in response.flags else None
+            main = self.factory.response(request.url, date, wire.peer, stored.head, stored.payload, truncated)
+        sent = self.factory.request(request.url, date, wire.peer, stored_request(bytes(wire.sent)), main.record_id)
+        ref, _ = self.writer.write(main, sent)
+        if original is None and self.dedup is not None and not main.get("WARC-Truncated"):
+            self.dedup.add(payload_digest, "response", Capture(request.url, date, main.record_id, ref.file))
+        self._count(main, sent)
+        return ref
+
+    def _original(self, digest: str, uri: str, size: int, truncated: bool) -> Original | None:
+        if self.dedup is None or truncated or size < self.dedup_min_size:
+            return None
+        found = self.dedup.lookup(digest, "response", uri)
+        return Original(found.uri, found.date, found.record_id) if found else None
+
+    def write_conversion(self, uri: str, text: bytes, refers_to: str, extra: list[tuple[str, str]]) -> WarcRef | None:
+        """Write derived text beside the capture `refers_to` names; None when this URI's identical
+        text is already in the captures."""
+        text_digest = self.factory.digest(text)
+        if self.dedup is not None and self.dedup.lookup(text_digest, "conversion", uri, any_uri=False):
+            self.stats.inc_value("capture/conversions_known")
+            return None
+        record = self.factory.conversion(uri, warc_date(utc_now()), text, refers_to, extra)
+        (ref,) = self.writer.write(record)
+        if self.dedup is not None:
+            self.dedup.add(text_digest, "conversion", Capture(uri, record.get("WARC-Date") or "", record.record_id, ref.file))
+        self._count(record)
+        return ref
+
+    def _count(self, *records: WarcRecord) -> None:
+        for record in records:
+            self.stats.inc_value(f"capture/records/{record.type}")
+        self.stats.inc_value("capture/records_written", len(records))
+        self._unsynced += 1
+        if self._unsynced >= self.sync_every:
+            # fsync first: the dedup index may only name records that are on disk.
+            self.writer.sync()
+            if self.dedup is not None:
+                self.dedup.commit()
+            self._unsynced = 0
+
+
+def writer_file_exists(writer: WarcFileWriter) -> Callable[[str], bool]:
+    """A check that a WARC file named in the dedup index is still there (closed or being written)."""
+    seen: set[str] = set()
+
+    def exists(name: str) -> bool:
+        if name in seen:
+            return True
+        if (writer.folder / name).exists() or (writer.folder / (name + OPEN)).exists():
+            seen.add(name)
+            return True
+        return False
+
+    return exists

@@ -1,55 +1,160 @@
-"""WARC records of one exchange: the HTTP messages as bytes, wrapped by warcio.
+"""WARC/1.1 records, serialised here byte for byte (warcio would re-serialise the HTTP headers).
 
-`HttpExchange` holds the request and response messages exactly as they are to be stored; the
-capture middleware fills it in from what it can see of the exchange.
+`RecordFactory` makes every record type the harvester writes: warcinfo, request, response,
+revisit (identical-payload-digest profile) and conversion. Record IDs and the digest algorithm
+(sha1 or sha256, base32) are the factory's, so tests can pin them.
+
+>>> digest(b"", "sha1")
+'sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ'
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from io import BytesIO
 
-from warcio.recordloader import ArcWarcRecord
-from warcio.warcwriter import WARCWriter
+WARC_VERSION = b"WARC/1.1"
+REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+DIGESTS = ("sha1", "sha256")
+TEXT_URN = "urn:text:"
 
 
-@dataclass(frozen=True)
-class HttpExchange:
-    """One request and its response, as HTTP/1.1 message bytes."""
-
-    url: str
-    date: datetime
-    request: bytes
-    response: bytes
-    ip_address: str | None = None
+def digest(data: bytes, algorithm: str) -> str:
+    """A WARC digest: `algorithm:BASE32`."""
+    return f"{algorithm}:{base64.b32encode(hashlib.new(algorithm, data).digest()).decode('ascii')}"
 
 
 def warc_date(moment: datetime) -> str:
+    """WARC 1.1 date with microseconds, in UTC.
+
+    >>> from datetime import timezone
+    >>> warc_date(datetime(2026, 11, 2, 9, 5, 7, 1234, tzinfo=timezone.utc))
+    '2026-11-02T09:05:07.001234Z'
+    """
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond:06d}Z"
 
 
-def exchange_records(builder: WARCWriter, exchange: HttpExchange) -> tuple[ArcWarcRecord, ArcWarcRecord]:
-    """The `response` record and its `request` record, paired by WARC-Concurrent-To and one date."""
-    date = warc_date(exchange.date)
-    headers = {"WARC-Date": date}
-    if exchange.ip_address:
-        headers["WARC-IP-Address"] = exchange.ip_address
-    response = builder.create_warc_record(
-        exchange.url,
-        "response",
-        payload=BytesIO(exchange.response),
-        length=len(exchange.response),
-        warc_headers_dict=dict(headers),
-    )
-    request = builder.create_warc_record(
-        exchange.url,
-        "request",
-        payload=BytesIO(exchange.request),
-        length=len(exchange.request),
-        warc_headers_dict={
-            "WARC-Date": date,
-            "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
-        },
-    )
-    return response, request
+def new_record_id() -> str:
+    return f"<urn:uuid:{uuid.uuid4()}>"
+
+
+@dataclass
+class WarcRecord:
+    """One record: its type, its named fields in order (Content-Length is computed), its block."""
+
+    type: str
+    fields: list[tuple[str, str]]
+    block: bytes
+
+    def get(self, name: str) -> str | None:
+        return next((value for key, value in self.fields if key.lower() == name.lower()), None)
+
+    @property
+    def record_id(self) -> str:
+        value = self.get("WARC-Record-ID")
+        assert value is not None
+        return value
+
+    def to_bytes(self, warcinfo_id: str | None = None) -> bytes:
+        lines = [WARC_VERSION, f"WARC-Type: {self.type}".encode()]
+        lines += [f"{name}: {value}".encode("utf-8") for name, value in self.fields]
+        if warcinfo_id and self.type != "warcinfo":
+            lines.append(f"WARC-Warcinfo-ID: {warcinfo_id}".encode())
+        lines.append(b"Content-Length: %d" % len(self.block))
+        return b"\r\n".join(lines) + b"\r\n\r\n" + self.block + b"\r\n\r\n"
+
+
+@dataclass(frozen=True)
+class Original:
+    """The earlier capture a revisit refers to."""
+
+    uri: str
+    date: str
+    record_id: str
+
+
+class RecordFactory:
+    def __init__(self, algorithm: str = "sha1", make_id: Callable[[], str] = new_record_id) -> None:
+        if algorithm not in DIGESTS:
+            raise ValueError(f"digest algorithm must be one of {', '.join(DIGESTS)}, not {algorithm!r}")
+        self.algorithm = algorithm
+        self.make_id = make_id
+
+    def digest(self, data: bytes) -> str:
+        return digest(data, self.algorithm)
+
+    def _head(self, date: str, uri: str | None, ip: str | None) -> list[tuple[str, str]]:
+        fields = [("WARC-Record-ID", self.make_id()), ("WARC-Date", date)]
+        if uri is not None:
+            fields.append(("WARC-Target-URI", uri))
+        if ip:
+            fields.append(("WARC-IP-Address", ip))
+        return fields
+
+    def warcinfo(self, filename: str, date: str, info: dict[str, str]) -> WarcRecord:
+        block = b"".join(f"{name}: {value}\r\n".encode("utf-8") for name, value in info.items() if value)
+        fields = [("WARC-Record-ID", self.make_id()), ("WARC-Date", date), ("WARC-Filename", filename)]
+        fields += [("Content-Type", "application/warc-fields"), ("WARC-Block-Digest", self.digest(block))]
+        return WarcRecord("warcinfo", fields, block)
+
+    def response(
+        self, uri: str, date: str, ip: str | None, head: bytes, payload: bytes, truncated: str | None = None
+    ) -> WarcRecord:
+        block = head + payload
+        fields = self._head(date, uri, ip)
+        fields += [
+            ("Content-Type", "application/http;msgtype=response"),
+            ("WARC-Block-Digest", self.digest(block)),
+            ("WARC-Payload-Digest", self.digest(payload)),
+        ]
+        if truncated:
+            fields.append(("WARC-Truncated", truncated))
+        return WarcRecord("response", fields, block)
+
+    def revisit(
+        self, uri: str, date: str, ip: str | None, head: bytes, payload_digest: str, original: Original
+    ) -> WarcRecord:
+        """A capture whose payload an earlier record holds: the block is the HTTP head only."""
+        fields = self._head(date, uri, ip)
+        fields += [
+            ("WARC-Profile", REVISIT_PROFILE),
+            ("WARC-Refers-To", original.record_id),
+            ("WARC-Refers-To-Target-URI", original.uri),
+            ("WARC-Refers-To-Date", original.date),
+            ("Content-Type", "application/http;msgtype=response"),
+            ("WARC-Block-Digest", self.digest(head)),
+            ("WARC-Payload-Digest", payload_digest),
+        ]
+        return WarcRecord("revisit", fields, head)
+
+    def request(self, uri: str, date: str, ip: str | None, message: bytes, concurrent_to: str) -> WarcRecord:
+        fields = self._head(date, uri, ip)
+        fields += [
+            ("WARC-Concurrent-To", concurrent_to),
+            ("Content-Type", "application/http;msgtype=request"),
+            ("WARC-Block-Digest", self.digest(message)),
+        ]
+        return WarcRecord("request", fields, message)
+
+    def conversion(
+        self, uri: str, date: str, text: bytes, refers_to: str, extra: list[tuple[str, str]] = ()
+    ) -> WarcRecord:
+        """Text derived from the capture `refers_to` names (the extracted document).
+
+        Its target is `urn:text:<page URL>` (the convention of Browsertrix's text records): with the
+        page's own URL, replay tools index it as a capture of the page and serve it in its place.
+        """
+        fields = self._head(date, TEXT_URN + uri, None)
+        fields += [
+            ("WARC-Refers-To", refers_to),
+            ("WARC-Refers-To-Target-URI", uri),
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("WARC-Block-Digest", self.digest(text)),
+            ("WARC-Payload-Digest", self.digest(text)),
+            *extra,
+        ]
+        return WarcRecord("conversion", fields, text)

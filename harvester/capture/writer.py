@@ -1,23 +1,35 @@
 """WARC files on disk: IIPC-style names, one gzip member per record, `.open` while written,
-rollover at a size, and a `warcinfo` record first in every file.
+rollover at a size, a `warcinfo` record first in every file, and repair of files a crash left open.
 
-Settings read by the middleware and passed in: CAPTURE_DIR, CAPTURE_PREFIX, CAPTURE_MAX_FILE_SIZE.
+Settings read by the middleware and passed in: CAPTURE_DIR, CAPTURE_PREFIX, CAPTURE_MAX_FILE_SIZE,
+CAPTURE_GZIP_LEVEL. Each group of records (a response and its request) goes to the file in one
+write() call, so a killed process leaves whole records; a torn tail (power loss, full disk) is cut
+back to its last whole record by `repair()`.
 """
 
 from __future__ import annotations
 
-import io
+import fcntl
+import logging
 import os
+import re
 import socket
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
-from warcio.recordloader import ArcWarcRecord
-from warcio.warcwriter import WARCWriter
-
+from harvester.capture.records import RecordFactory, WarcRecord, warc_date
+from harvester.capture.wire import utc_now
+from harvester.corpus.files import fsync_dir
 from harvester.corpus.manifest import WarcRef
+
+logger = logging.getLogger(__name__)
+
+OPEN = ".open"
+_SERIAL = re.compile(r"-(\d{5,})-[^-]*\.warc\.gz(\.open)?$")
+_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -32,7 +44,7 @@ class WarcInfo:
     hostname: str = socket.gethostname()
 
     def fields(self) -> dict[str, str]:
-        fields = {
+        return {
             "software": self.software,
             "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
@@ -40,14 +52,13 @@ class WarcInfo:
             "operator": self.operator,
             "robots": self.robots,
             "isPartOf": self.crawl_id,
+            "http-header-user-agent": self.user_agent,
         }
-        if self.user_agent:
-            fields["http-header-user-agent"] = self.user_agent
-        return fields
 
 
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+def gzip_member(data: bytes, level: int) -> bytes:
+    compressor = zlib.compressobj(level, zlib.DEFLATED, 31)
+    return compressor.compress(data) + compressor.flush()
 
 
 class WarcFileWriter:
@@ -58,80 +69,179 @@ class WarcFileWriter:
         folder: Path,
         prefix: str,
         info: WarcInfo,
+        factory: RecordFactory,
         max_size: int = 1_000_000_000,
+        gzip_level: int = 6,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.folder = folder
         self.prefix = prefix
         self.info = info
+        self.factory = factory
         self.max_size = max_size
+        self.gzip_level = gzip_level
         self.clock = clock
-        self.serial = 0
-        self._handle: io.BufferedWriter | None = None
-        self._path: Path | None = None
-        self._warcio: WARCWriter | None = None
-        self.warcinfo_id: str | None = None
         folder.mkdir(parents=True, exist_ok=True)
+        self.serial = max((int(m.group(1)) for p in folder.iterdir() if (m := _SERIAL.search(p.name))), default=0)
+        self.closed: list[Path] = []  # files this writer finished
+        self._fd: int | None = None
+        self._path: Path | None = None
+        self._size = 0
+        self.warcinfo_id: str | None = None
 
     # -- files
     def _file_name(self) -> str:
         stamp = self.clock().strftime("%Y%m%d%H%M%S%f")[:17]
-        host = self.info.hostname.split(".")[0] or "localhost"
+        host = re.sub(r"[^A-Za-z0-9.]+", "_", self.info.hostname) or "localhost"
         return f"{self.prefix}-{stamp}-{self.serial:05d}-{host}.warc.gz"
 
     def _open(self) -> None:
-        self.serial += 1
-        name = self._file_name()
-        self._path = self.folder / (name + ".open")
-        self._handle = open(self._path, "xb")
-        self._warcio = WARCWriter(self._handle, gzip=True, warc_version="WARC/1.1")
-        record = self._warcio.create_warcinfo_record(name, self.info.fields())
-        self.warcinfo_id = record.rec_headers.get_header("WARC-Record-ID")
-        self._warcio.write_record(record)
-
-    def close(self) -> None:
-        """Close the current file and drop its `.open` suffix."""
-        if self._handle is None or self._path is None:
-            return
-        self._handle.flush()
-        os.fsync(self._handle.fileno())
-        self._handle.close()
-        final = self._path.with_suffix("")
-        os.replace(self._path, final)
-        self._handle = self._path = self._warcio = None
+        while True:
+            self.serial += 1
+            name = self._file_name()
+            path = self.folder / (name + OPEN)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                continue
+            break
+        # Held while the file is written: repair() leaves a locked file alone.
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        self._fd, self._path, self._size = fd, path, 0
+        record = self.factory.warcinfo(name, warc_date(self.clock()), self.info.fields())
+        self.warcinfo_id = record.record_id
+        self._append([record])
 
     @property
-    def builder(self) -> WARCWriter:
-        """The warcio writer of the current file (opened on first use), to create records with."""
-        if self._warcio is None:
-            self._open()
-        assert self._warcio is not None
-        return self._warcio
+    def current(self) -> str | None:
+        """Name (without `.open`) of the file being written, if any."""
+        return self._path.name.removesuffix(OPEN) if self._path else None
+
+    def sync(self) -> None:
+        """Make what was written durable."""
+        if self._fd is not None:
+            os.fsync(self._fd)
+
+    def close(self) -> Path | None:
+        """Close the current file and drop its `.open` suffix; returns its final path."""
+        if self._fd is None or self._path is None:
+            return None
+        os.fsync(self._fd)
+        os.close(self._fd)
+        final = self._path.with_name(self._path.name.removesuffix(OPEN))
+        os.replace(self._path, final)
+        fsync_dir(self.folder)
+        self._fd = self._path = self.warcinfo_id = None
+        self.closed.append(final)
+        return final
 
     # -- records
-    def write(self, *records: ArcWarcRecord) -> list[WarcRef]:
-        """Append records that belong together (a request and its response) to one file.
-
-        Returns where each is (file name without `.open`, offset, length). Rollover happens
-        only between such groups, never inside one.
-        """
-        builder = self.builder
-        assert self._handle is not None and self._path is not None
-        refs = []
+    def _append(self, records: list[WarcRecord]) -> list[WarcRef]:
+        assert self._fd is not None and self._path is not None
+        refs, members = [], []
         for record in records:
-            if self.warcinfo_id and not record.rec_headers.get_header("WARC-Warcinfo-ID"):
-                record.rec_headers.add_header("WARC-Warcinfo-ID", self.warcinfo_id)
-            offset = self._handle.tell()
-            builder.write_record(record)
-            refs.append(
-                WarcRef(
-                    file=self._path.name.removesuffix(".open"),
-                    offset=offset,
-                    length=self._handle.tell() - offset,
-                    record_id=record.rec_headers.get_header("WARC-Record-ID"),
-                )
-            )
-        self._handle.flush()
-        if self._handle.tell() >= self.max_size:
+            member = gzip_member(record.to_bytes(self.warcinfo_id), self.gzip_level)
+            refs.append(WarcRef(self.current or "", self._size + sum(map(len, members)), len(member), record.record_id))
+            members.append(member)
+        data = b"".join(members)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self._fd, view) :]
+        self._size += len(data)
+        return refs
+
+    def write(self, *records: WarcRecord) -> list[WarcRef]:
+        """Append records that belong together to one file; returns where each is.
+
+        Rollover happens only between such groups, never inside one.
+        """
+        if self._fd is None:
+            self._open()
+        refs = self._append(list(records))
+        if self._size >= self.max_size:
             self.close()
         return refs
+
+
+# -- repair
+class _RecordCheck:
+    """Follows one decompressed gzip member and tells whether it held exactly one whole record."""
+
+    def __init__(self) -> None:
+        self.head = b""
+        self.expected: int | None = None
+        self.total = 0
+        self.tail = b""
+
+    def feed(self, data: bytes) -> None:
+        self.total += len(data)
+        self.tail = (self.tail + data)[-4:]
+        if self.expected is None and len(self.head) < 65536:
+            self.head += data
+            end = self.head.find(b"\r\n\r\n")
+            if end >= 0:
+                length = re.search(rb"\r\nContent-Length:[ \t]*(\d+)", self.head[:end], re.IGNORECASE)
+                self.expected = end + 4 + int(length.group(1)) + 4 if length else -1
+
+    def whole(self) -> bool:
+        return self.head.startswith(b"WARC/") and self.total == self.expected and self.tail == b"\r\n\r\n"
+
+
+def whole_records(path: Path) -> tuple[int, int]:
+    """(bytes, count) of the file's leading gzip members that each hold one whole WARC record."""
+    good = count = 0
+    offset = 0  # file offset of the first byte of `data`
+    decompressor, check = zlib.decompressobj(31), _RecordCheck()
+    with open(path, "rb") as handle:
+        data = handle.read(_CHUNK)
+        while data:
+            try:
+                check.feed(decompressor.decompress(data))
+            except zlib.error:
+                break
+            if not decompressor.eof:
+                offset += len(data)
+                data = handle.read(_CHUNK)
+                continue
+            end = offset + len(data) - len(decompressor.unused_data)
+            if not check.whole():
+                break
+            good, count = end, count + 1
+            data, offset = decompressor.unused_data, end
+            decompressor, check = zlib.decompressobj(31), _RecordCheck()
+            if not data:
+                data = handle.read(_CHUNK)
+    return good, count
+
+
+def repair(path: Path) -> Path | None:
+    """Cut a `.open` file back to its last whole record and close it; None when nothing was whole
+    (the file is removed) or when a live writer holds it."""
+    with open(path, "r+b") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            logger.warning("%s: another crawl is writing it, left alone", path)
+            return None
+        size = os.fstat(handle.fileno()).st_size
+        good, count = whole_records(path)
+        if good < size:
+            handle.truncate(good)
+        os.fsync(handle.fileno())
+    if count == 0:
+        path.unlink()
+        logger.warning("%s: no whole record, removed", path)
+        return None
+    final = path.with_name(path.name.removesuffix(OPEN))
+    os.replace(path, final)
+    fsync_dir(path.parent)
+    logger.warning("%s: repaired, %d whole records kept, %d bytes cut", final, count, size - good)
+    return final
+
+
+def repair_folder(folder: Path) -> list[Path]:
+    """Repair every `.open` WARC a killed crawl left in the folder."""
+    if not folder.is_dir():
+        return []
+    repaired = (repair(path) for path in sorted(folder.glob(f"*.warc.gz{OPEN}")))
+    return [path for path in repaired if path is not None]

@@ -1,0 +1,78 @@
+"""The payload digest index that turns repeated payloads into revisit records, across crawls.
+
+An SQLite file in the WARC folder (CAPTURE_DEDUP_INDEX under CAPTURE_DIR) maps (digest, type, URI)
+to the record that holds the payload. New entries are kept in memory and committed only after the
+WARC data they point at has been fsynced (`commit()` follows `WarcFileWriter.sync()`), so the index
+never names a record a crash could have lost. Entries whose WARC file is gone are ignored.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS captures (
+    digest TEXT NOT NULL,
+    type TEXT NOT NULL,
+    uri TEXT NOT NULL,
+    date TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    file TEXT NOT NULL,
+    PRIMARY KEY (digest, type, uri)
+)
+"""
+
+
+@dataclass(frozen=True)
+class Capture:
+    """Where a payload was first captured."""
+
+    uri: str
+    date: str
+    record_id: str
+    file: str
+
+
+class DedupIndex:
+    def __init__(self, path: Path, file_exists: Callable[[str], bool]) -> None:
+        self.path = path
+        self.file_exists = file_exists
+        self._db = sqlite3.connect(path)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(_SCHEMA)
+        self._db.commit()
+        self._pending: dict[tuple[str, str, str], Capture] = {}
+
+    def lookup(self, digest: str, type: str, uri: str, any_uri: bool = True) -> Capture | None:
+        """The capture of this payload: the same URI's if there is one, else (when `any_uri`) any."""
+        found = self._pending.get((digest, type, uri))
+        if found is None and any_uri:
+            found = next((c for (d, t, _), c in self._pending.items() if d == digest and t == type), None)
+        if found is not None:
+            return found
+        rows = self._db.execute(
+            "SELECT uri, date, record_id, file FROM captures WHERE digest = ? AND type = ?"
+            " AND (uri = ? OR ?) ORDER BY uri = ? DESC",
+            (digest, type, uri, any_uri, uri),
+        )
+        return next((Capture(*row) for row in rows if self.file_exists(row[3])), None)
+
+    def add(self, digest: str, type: str, capture: Capture) -> None:
+        self._pending[(digest, type, capture.uri)] = capture
+
+    def commit(self) -> None:
+        """Store the pending entries; call only once the records they name are durable."""
+        if not self._pending:
+            return
+        self._db.executemany(
+            "INSERT OR REPLACE INTO captures VALUES (?, ?, ?, ?, ?, ?)",
+            [(d, t, c.uri, c.date, c.record_id, c.file) for (d, t, _), c in self._pending.items()],
+        )
+        self._db.commit()
+        self._pending.clear()
+
+    def close(self) -> None:
+        self._db.close()

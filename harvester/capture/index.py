@@ -1,0 +1,48 @@
+"""CDXJ indexes of finished WARC files, made with cdxj-indexer: `indexes/<name>.cdxj` per file.
+
+Every closed `*.warc.gz` in the folder without its index gets one (so files repaired after a crash
+are indexed too); each index is sorted, and written atomically.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from cdxj_indexer.main import CDXJIndexer
+
+from harvester.corpus.files import fsync_dir
+
+INDEX_DIR = "indexes"
+
+
+def index_path(warc: Path) -> Path:
+    return warc.parent / INDEX_DIR / (warc.name.removesuffix(".warc.gz") + ".cdxj")
+
+
+def index_warc(warc: Path) -> Path:
+    """Write the sorted CDXJ index of one WARC file (response, revisit, resource and metadata records)."""
+    target = index_path(warc)
+    target.parent.mkdir(exist_ok=True)
+    temp = target.with_name(f".{target.name}.tmp")
+    # post_append: a POST request's body joins its response's key, as pywb expects.
+    CDXJIndexer(str(temp), [str(warc)], sort=True, post_append=True).process_all()
+    with open(temp, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temp, target)
+    fsync_dir(target.parent)
+    return target
+
+
+def index_folder(folder: Path) -> tuple[list[Path], list[tuple[Path, Exception]]]:
+    """Index every closed WARC file in the folder that has no index yet: (indexes written, failures)."""
+    written, failed = [], []
+    for warc in sorted(folder.glob("*.warc.gz")):
+        if index_path(warc).exists():
+            continue
+        try:
+            written.append(index_warc(warc))
+        except Exception as error:  # a file no tool can read must not stop the others' indexes
+            index_path(warc).with_name(f".{index_path(warc).name}.tmp").unlink(missing_ok=True)
+            failed.append((warc, error))
+    return written, failed

@@ -1,0 +1,39 @@
+"""CDXJ indexes of finished WARC files, made with cdxj-indexer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from harvester.capture.index import index_folder
+from harvester.capture.records import RecordFactory
+from harvester.capture.writer import WarcFileWriter, WarcInfo
+
+INFO = WarcInfo(software="harvester/test", operator="", robots="obey", crawl_id="c", hostname="h")
+
+
+def test_every_closed_file_without_an_index_gets_one_and_a_broken_file_does_not_stop_the_others(tmp_path: Path) -> None:
+    writer = WarcFileWriter(tmp_path, "t", INFO, RecordFactory())
+    refs = {}
+    for path in ("/b", "/a"):
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\n"
+        response = writer.factory.response(f"http://example.com{path}", "2026-11-02T09:05:07.000000Z", None, head, b"hi")
+        request = writer.factory.request(f"http://example.com{path}", "2026-11-02T09:05:07.000000Z", None, b"GET / HTTP/1.1\r\n\r\n", response.record_id)
+        refs[path] = writer.write(response, request)[0]
+    warc = writer.close()
+    (tmp_path / "broken-20261102090507000-00001-h.warc.gz").write_bytes(b"not a warc")
+    (tmp_path / "still-open.warc.gz.open").write_bytes(b"")
+    written, failed = index_folder(tmp_path)
+    assert [path.name for path in written] == [warc.name.removesuffix(".warc.gz") + ".cdxj"]
+    assert [(path.name, type(error).__name__) for path, error in failed] == [
+        ("broken-20261102090507000-00001-h.warc.gz", "ArchiveLoadFailed")
+    ]
+    assert sorted(p.name for p in (tmp_path / "indexes").iterdir()) == [written[0].name]
+    lines = written[0].read_text("utf-8").splitlines()
+    keys = [line.split(" ", 2)[:2] for line in lines]
+    assert keys == [["com,example)/a", "20261102090507"], ["com,example)/b", "20261102090507"]]
+    for line, path in zip(lines, ("/a", "/b"), strict=True):
+        entry = json.loads(line.split(" ", 2)[2])
+        assert (entry["filename"], int(entry["offset"]), int(entry["length"])) == (warc.name, refs[path].offset, refs[path].length)
+        assert (entry["status"], entry["mime"]) == ("200", "text/html")
+    assert index_folder(tmp_path)[0] == []  # indexed once
