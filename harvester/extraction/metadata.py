@@ -18,7 +18,6 @@ offsets; then what trafilatura (title) and htmldate (publication day) read from 
 
 from __future__ import annotations
 
-import json
 import re
 import warnings
 from collections.abc import Iterator
@@ -31,6 +30,7 @@ from lxml.etree import _Element
 from trafilatura.metadata import extract_title
 
 from harvester.extraction import dates
+from harvester.extraction.selection import jsonld_objects
 
 _ARTICLE_TYPES = re.compile(r"Article|BlogPosting|Report|NewsArticle|Posting", re.IGNORECASE)
 _LANGUAGE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_]\w+)*$")
@@ -45,24 +45,6 @@ class PageMetadata:
     modified: str | None = None
     author: str | None = None  # names joined with '; '
     language: str | None = None
-
-
-def jsonld_objects(root: _Element) -> Iterator[dict[str, Any]]:
-    """Every object of the page's JSON-LD scripts, `@graph` members included; broken JSON skipped."""
-    for script in root.xpath("//script[@type='application/ld+json']"):
-        try:
-            data = json.loads(script.text or "", strict=False)
-        except ValueError:
-            continue
-        pending = [data]
-        while pending:
-            item = pending.pop(0)
-            if isinstance(item, list):
-                pending[0:0] = item
-            elif isinstance(item, dict):
-                yield item
-                if isinstance(item.get("@graph"), list):
-                    pending[0:0] = item["@graph"]
 
 
 def _article_object(root: _Element) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from harvester.profiles.base import SiteProfile
 from harvester.profiles.cms import dadamedia, ndsoft
 
-FAMILIES = (dadamedia, ndsoft)
+FAMILIES = (dadamedia.FAMILY, ndsoft.FAMILY)
 
 
 def detect(url: str, root: Any) -> SiteProfile | None:
@@ -22,7 +22,7 @@ def detect(url: str, root: Any) -> SiteProfile | None:
     for family in FAMILIES:
         if family.shows(root):
             return family.newspaper(
-                name=f"{family.NAME}:{host}",
+                name=f"{family.name}:{host}",
                 title=host,
                 domain=host,
                 scheme=parts.scheme if parts.scheme in ("http", "https") else "https",

@@ -18,7 +18,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from harvester.profiles.base import Feed, LinkRule, ListPages, Selectors, SiteProfile
+from harvester.profiles.base import LinkRule, Selectors
+from harvester.profiles.cms.family import CmsFamily
 from harvester.profiles.cms.lines import item_lines
 
 NAME = "dadamedia"
@@ -59,35 +60,16 @@ def canonicalizer(domain: str, scheme: str, hosts: Sequence[str]) -> Callable[[s
     return canonical_url
 
 
-def newspaper(
-    name: str,
-    title: str,
-    domain: str,
-    sections: Sequence[str] = (),
-    *,
-    scheme: str = "https",
-    feeds: Sequence[str] = ("/rss.php",),
-    aliases: Sequence[str] = (),
-    custom_settings: dict[str, Any] | None = None,
-) -> SiteProfile:
-    """A newspaper on this CMS: its host, the `mcode` of each section list to crawl, its feeds."""
-    bare = domain.removeprefix("www.")
-    hosts = tuple(dict.fromkeys((domain, bare, f"m.{bare}", *aliases)))
-    return SiteProfile(
-        name=name,
-        title=title,
-        hosts=hosts,
-        kind="news",
-        language="ko",
-        sources=(
-            *(ListPages(f"{scheme}://{domain}/news/list.php?mcode={code}") for code in sections),
-            *(Feed(f"{scheme}://{domain}{path}") for path in feeds),
-        ),
-        article_url=rf"^{scheme}://{re.escape(domain)}/news/view\.php\?idx=\d+$",
-        article_links=ARTICLE_LINKS,
-        next_pages=NEXT_PAGES,
-        selectors=SELECTORS,
-        canonicalize=canonicalizer(domain, scheme, hosts),
-        meta_lines=META_LINES,
-        custom_settings=dict(custom_settings or {}),
-    )
+FAMILY = CmsFamily(
+    name=NAME,
+    list_path="/news/list.php?mcode={section}",
+    article_path=r"/news/view\.php\?idx=\d+",
+    feeds=("/rss.php",),
+    selectors=SELECTORS,
+    meta_lines=META_LINES,
+    article_links=ARTICLE_LINKS,
+    next_pages=NEXT_PAGES,
+    canonicalizer=canonicalizer,
+    shows=shows,
+)
+newspaper = FAMILY.newspaper
