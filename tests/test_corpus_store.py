@@ -13,6 +13,8 @@ from harvester.corpus.store import Corpus
 FIELDS = [
     "seq", "id", "file", "url", "final_url", "canonical_url", "site", "kind", "title", "published",
     "modified", "authors", "language", "fetched_at", "sha256", "warc",
+    # The harvester's own, after the format's table: versions of a document.
+    "version", "previous_sha256",
 ]
 
 

@@ -1,17 +1,21 @@
 """Item pipeline that writes each extracted document into the corpus folder.
 
-Settings: CORPUS_ENABLED, CORPUS_DIR. Documents already in the corpus (same id) are skipped and
-counted under `corpus/skipped/known`.
+Settings: CORPUS_ENABLED, CORPUS_DIR. A document not in the corpus yet is written under the next
+number (`corpus/documents/new`); one whose text changed becomes its next version
+(`corpus/documents/changed`); one whose text is the same is not written again
+(`corpus/documents/unchanged`). `corpus/documents` counts the files written. The item leaves with
+its `outcome` and manifest `entry` set.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import NotConfigured
 
 from harvester.corpus.ids import document_id
 from harvester.corpus.store import Corpus
@@ -46,28 +50,33 @@ class CorpusPipeline:
             return item
         assert self.corpus is not None
         doc_id = document_id(item.canonical_url)
-        if doc_id in self.corpus:
-            self.stats.inc_value("corpus/skipped/known")
-            raise DropItem(f"already in the corpus: {item.canonical_url}")
         document = item.document
-        entry = self.corpus.add(
-            doc_id,
-            encode(document),
-            {
-                "url": item.url,
-                "final_url": item.final_url,
-                "canonical_url": item.canonical_url,
-                "site": item.site,
-                "kind": item.kind,
-                "title": document.title,
-                "published": document.published,
-                "modified": document.modified,
-                "authors": list(document.authors),
-                "language": document.language,
-                "fetched_at": item.fetched_at,
-                "warc": item.warc,
-            },
-        )
-        self.stats.inc_value("corpus/documents")
-        logger.info("Document %s %s", entry.file, item.canonical_url, extra={"crawler": self.crawler})
+        text = encode(document)
+        fields = {
+            "url": item.url,
+            "final_url": item.final_url,
+            "canonical_url": item.canonical_url,
+            "site": item.site,
+            "kind": item.kind,
+            "title": document.title,
+            "published": document.published,
+            "modified": document.modified,
+            "authors": list(document.authors),
+            "language": document.language,
+            "fetched_at": item.fetched_at,
+            "warc": item.warc,
+        }
+        known = self.corpus.get(doc_id)
+        if known is None:
+            item.entry, item.outcome = self.corpus.add(doc_id, text, fields), "new"
+        elif known.sha256 == hashlib.sha256(text).hexdigest():
+            item.entry, item.outcome = known, "unchanged"
+        else:
+            item.entry, item.outcome = self.corpus.revise(doc_id, text, fields), "changed"
+        self.stats.inc_value(f"corpus/documents/{item.outcome}")
+        if item.outcome != "unchanged":
+            self.stats.inc_value("corpus/documents")
+            logger.info(
+                "Document %s v%d %s", item.entry.file, item.entry.version, item.canonical_url, extra={"crawler": self.crawler}
+            )
         return item

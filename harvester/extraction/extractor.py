@@ -14,7 +14,7 @@ import trafilatura
 from lxml import html as lxml_html
 from lxml.etree import ParserError, _Element
 
-from harvester.extraction import dates
+from harvester.extraction import checks, dates
 from harvester.extraction.html_text import element_blocks
 from harvester.extraction.render import Document
 from harvester.extraction.trafilatura_text import body_blocks
@@ -85,7 +85,13 @@ def extract(body: bytes, encoding: str | None, url: str, profile_name: str | Non
     profile = _profile(url, profile_name)
     if not body.strip():
         raise ExtractionError("empty page")
+    if checks.binary(body):
+        raise ExtractionError("binary content: not an HTML page")
     root = parse_html(body, encoding)
+    visible = " ".join(root.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"))
+    wall = checks.bot_wall(body[:65536].decode(encoding or "utf-8", "replace"), visible)
+    if wall:
+        raise ExtractionError(f"bot wall: the page says {wall!r}")
     if profile is None:
         return _generic(root, url, language=None)
     return _profiled(root, url, profile)
