@@ -5,7 +5,7 @@ spider (page + capture reference) -> extraction (document) -> corpus (manifest e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from harvester.corpus.manifest import Entry, WarcRef
 from harvester.extraction.render import Document
@@ -18,7 +18,8 @@ class ArticlePage:
     canonical_url: str
     site: str
     kind: str
-    body: bytes
+    # Out of the repr: Scrapy logs a dropped item's repr, and a page can be megabytes.
+    body: bytes = field(repr=False)
     encoding: str | None
     fetched_at: str
     warc: WarcRef | None = None

@@ -15,7 +15,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
-from harvester.extraction import charset
+from harvester.extraction import charset, checks
 from harvester.extraction.extractor import ExtractionError, extract
 from harvester.items import ArticlePage
 
@@ -49,6 +49,8 @@ class ExtractionPipeline:
             media_type = (item.content_type or "text/html").split(";")[0].strip().lower()
             if media_type not in _HTML_TYPES:
                 raise ExtractionError(f"not html: the page is {media_type}")
+            if checks.binary(item.body):
+                raise ExtractionError(f"binary content: sent as {media_type}")
             encoding, note = charset.settle(item.body, item.content_type)
             if note:
                 self.stats.inc_value(f"extraction/charset/{note}")
@@ -59,6 +61,7 @@ class ExtractionPipeline:
             item.skipped = reason_key(str(error))
             self.stats.inc_value(f"extraction/failed/{item.skipped}")
             logger.warning("No document from %s: %s", item.url, error, extra={"crawler": self.crawler})
-            raise DropItem(f"no document: {error}") from error
+            # Logged above, once: Scrapy's own "Dropped" line is kept to DEBUG.
+            raise DropItem(f"no document: {error}", log_level="DEBUG") from error
         self.stats.inc_value("extraction/documents")
         return item

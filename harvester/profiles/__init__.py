@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from harvester.profiles import mofa
+from harvester.profiles import faults, mofa
 from harvester.profiles.base import Feed, LinkRule, ListPages, Selectors, SiteProfile, Sitemap
 
 __all__ = ["Feed", "LinkRule", "ListPages", "Selectors", "SiteProfile", "Sitemap", "PROFILES"]
 
-_MODULES = (mofa,)
+_MODULES = (mofa, faults)
 
 
 def _registry() -> dict[str, SiteProfile]:

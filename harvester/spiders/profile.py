@@ -68,7 +68,8 @@ class ProfileSpider(scrapy.Spider):
 
     @cached_property
     def since(self) -> datetime | None:
-        value = self.settings.get("PROFILE_SINCE")
+        crawler = getattr(self, "crawler", None)  # a spider made outside a crawl has no settings
+        value = crawler.settings.get("PROFILE_SINCE") if crawler else None
         parsed = dates.parse(value, self.tz) if value else None
         return parsed[0] if parsed else None
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from harvester.replica.server import Handler
+from harvester.replica.sites.faults import FaultSite
 from harvester.replica.sites.mofa import MofaSite
 
-SITE_CLASSES = (MofaSite,)
+SITE_CLASSES = (MofaSite, FaultSite)
 
 
 def all_sites() -> dict[str, Handler]:
