@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import re
+import sqlite3
 
 from scrapy.core.downloader.handlers.http11 import TunnelError
 from scrapy.exceptions import (
@@ -40,6 +41,9 @@ _KINDS: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str],
 
 
 def disk_full(error: BaseException) -> bool:
+    """A write failed for want of space (in a file, or in SQLite, which says so in words)."""
+    if isinstance(error, sqlite3.OperationalError):
+        return "full" in str(error)
     return isinstance(error, OSError) and error.errno in DISK_FULL
 
 

@@ -18,6 +18,9 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.asyncio import sleep
+from twisted.python.failure import Failure
+
+from harvester.fetch.errors import error_kind
 
 
 def retry_after(value: bytes | None, now: datetime | None = None) -> float | None:
@@ -76,8 +79,11 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return retry
 
     def process_exception(self, request: Request, exception: Exception, spider: object = None) -> Request | Response | None:
-        retry = super().process_exception(request, exception)
-        if isinstance(retry, Request):
+        if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry"):
+            return None
+        # Reasons named as the error kinds are (fetch/errors/<kind>): retry/reason_count/timeout, ...
+        retry = self._retry(request, error_kind(Failure(exception)) or type(exception).__name__)
+        if retry is not None:
             retry.meta["retry_delay"] = self._backoff(retry)
         return retry
 

@@ -4,7 +4,7 @@ human summary line.
 documents: new, changed and unchanged (a 200 with the same text, or a 304) articles; skipped: what
 was not fetched and why (known, robots, offsite, before_since); no_document: articles fetched that
 gave no document, by reason (empty_article_body, bot_wall, truncated, ...); errors: requests that
-failed for good, by kind (timeout, connection, http_503, ...).
+failed for good, by kind (timeout, connection, http_503, ...); retries: tries repeated, by reason.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def site_section(stats: dict[str, Any], reason: str | None = None) -> dict[str, 
         "skipped": {name: stats[key] for name, key in _SKIPS.items() if stats.get(key)},
         "no_document": _under(stats, "extraction/failed/"),
         "errors": _under(stats, "fetch/errors/"),
-        "retries": stats.get("retry/count", 0),
+        "retries": _under(stats, "retry/reason_count/"),
         "warc_records": stats.get("capture/records_written", 0),
     }
 

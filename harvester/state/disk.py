@@ -61,6 +61,7 @@ class DiskGuard:
         crawler.signals.connect(guard.item_error, signal=signals.item_error)
         crawler.signals.connect(guard.spider_error, signal=signals.spider_error)
         crawler.signals.connect(guard.request_failed, signal=harvester_signals.request_failed)
+        crawler.signals.connect(guard.write_failed, signal=harvester_signals.write_failed)
         return guard
 
     def response_received(self) -> None:
@@ -78,6 +79,10 @@ class DiskGuard:
 
     def request_failed(self, failure: Failure, **kwargs: Any) -> None:
         self._check(failure)
+
+    def write_failed(self, error: BaseException) -> None:
+        if disk_full(error):
+            self.stop(f"a write failed: {error}")
 
     def _check(self, failure: Failure) -> None:
         if disk_full(failure.value):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
@@ -31,6 +32,7 @@ from scrapy.http import Response
 
 from twisted.python.failure import Failure
 
+from harvester import signals as harvester_signals
 from harvester.fetch.errors import error_kind
 from harvester.items import ArticlePage
 from harvester.state.store import STATE_FILE, CrawlState, PageState
@@ -85,6 +87,15 @@ class IncrementalMiddleware:
     def spider_closed(self) -> None:
         self.state.close()
 
+    def _put(self, page: PageState) -> None:
+        """Writes a page state; a failed write (a full disk) is logged and told, never fatal: the page
+        is then unknown, and fetched again by the next crawl."""
+        try:
+            self.state.put(page)
+        except sqlite3.Error as error:
+            logger.error("crawl state not written for %s: %s", page.url, error, extra={"crawler": self.crawler})
+            self.crawler.signals.send_catch_log(signal=harvester_signals.write_failed, error=error)
+
     # -- before the fetch
     def process_request(self, request: Request) -> None:
         if not request.meta.get("article") or "state_decision" in request.meta:
@@ -123,7 +134,7 @@ class IncrementalMiddleware:
         if response.status == 304:
             page = self.state.get(key)
             if page is not None:
-                self.state.put(
+                self._put(
                     replace(
                         page,
                         fetched_at=iso(self.clock()),
@@ -159,7 +170,7 @@ class IncrementalMiddleware:
     def _failed(self, request: Request, error: str) -> None:
         key = state_key(request)
         page = self.state.get(key) or PageState(url=key, site=self.crawler.spider.name)
-        self.state.put(replace(page, error=error, error_at=iso(self.clock())))
+        self._put(replace(page, error=error, error_at=iso(self.clock())))
 
     # -- once the page's item is through
     def item_scraped(self, item: Any, response: Response) -> None:
@@ -174,6 +185,6 @@ class IncrementalMiddleware:
         fetch = response.meta.get("state_fetch")
         if fetch is None:
             return
-        self.state.put(
+        self._put(
             PageState(url=item.url, site=item.site, **fetch, text_sha256=text_sha256, doc_id=doc_id, outcome=outcome)
         )
