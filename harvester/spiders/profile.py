@@ -1,6 +1,7 @@
 """The spider a site profile drives: entry points, list pagination, feeds, sitemaps, articles.
 
-Settings: PROFILE_MAX_LIST_PAGES (0: no limit) caps how many list pages of one source are read;
+Settings: PROFILE_MAX_LIST_PAGES (0: no limit) caps the list pages read per source: pages numbered
+past it (by the URL's page number, else by their distance from the first page) are not followed;
 PROFILE_SINCE (an ISO date, empty: none) stops paging once a list page's dates (the profile's
 `list_dates`) are all older, and skips older feed and sitemap entries. Article requests carry
 `meta["article"]` and, where a feed or sitemap dates the entry, `meta["listed_at"]` (UTC ISO), which
@@ -11,6 +12,7 @@ the crawl state reads. The spider argument `out=DIR` points every output into DI
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 from functools import cached_property
@@ -35,9 +37,22 @@ from harvester.profiles import Feed, ListPages, SiteProfile, Sitemap
 
 logger = logging.getLogger(__name__)
 
+_PAGE_NUMBER = re.compile(r"[?&](?:page|pageIndex|pageNo|pg|np|cpage)=(\d+)", re.IGNORECASE)
 _FEED_ENTRIES = "//item | //entry"
 _FEED_LINK = "link/text() | link[not(@rel) or @rel='alternate']/@href"
 _FEED_DATE = "updated/text() | pubDate/text() | published/text() | date/text()"
+
+
+def page_number(url: str) -> int | None:
+    """The page number a list URL names (`page=`, `pageIndex=`, `np=`, ...), if it names one.
+
+    >>> page_number("https://www.mofa.go.kr/eng/brd/m_5676/list.do?page=3&srchFr=")
+    3
+    >>> page_number("https://www.mofa.go.kr/eng/brd/m_5676/list.do") is None
+    True
+    """
+    match = _PAGE_NUMBER.search(url)
+    return int(match.group(1)) if match else None
 
 
 class ProfileSpider(scrapy.Spider):
@@ -108,16 +123,16 @@ class ProfileSpider(scrapy.Spider):
                 request = self.article_request(url)
                 if request is not None:
                     yield request
-        max_pages = self.settings.getint("PROFILE_MAX_LIST_PAGES")
-        if max_pages and page >= max_pages:
-            return
         if self._past_since(response):
             self.crawler.stats.inc_value("spider/since_reached")
             logger.info("%s: list dates are older than %s; paging stops", response.url, self.since)
             return
+        max_pages = self.settings.getint("PROFILE_MAX_LIST_PAGES")
         for rule in self.profile.next_pages:
             for url in rule.find(response, response.url):
-                yield self.request(url, self.parse_list, cb_kwargs={"page": page + 1})
+                number = page_number(url) or page + 1
+                if not max_pages or number <= max_pages:
+                    yield self.request(url, self.parse_list, cb_kwargs={"page": number})
 
     def _past_since(self, response: TextResponse) -> bool:
         """Whether the oldest date the list page shows is older than PROFILE_SINCE."""
