@@ -19,7 +19,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from scrapy.crawler import AsyncCrawlerProcess
+from scrapy import signals
+from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 from scrapy.utils.defer import deferred_from_coro
 
@@ -98,10 +99,15 @@ def crawl(sites: list[str], settings: Settings, resume: bool = False) -> dict[st
                 open_job(job, resume)
                 crawler.settings.set("JOBDIR", str(job), priority="cmdline")
                 mark_running(job)
+
+                # In the spider's close, not after the crawl: on a signal the reactor stops right after.
+                def closed(reason: str, name: str = name, crawler: Crawler = crawler, job: Path = job) -> None:
+                    results[name] = crawler.stats.get_stats()
+                    close_job(job, reason)
+
+                crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
                 await process.crawl(crawler)
-                results[name] = stats = crawler.stats.get_stats()
-                close_job(job, stats.get("finish_reason"))
-                if stats.get("finish_reason") in STOPPED:
+                if results.get(name, {}).get("finish_reason") in STOPPED:
                     break
         finally:
             reactor.callLater(0, reactor.stop)
