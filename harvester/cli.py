@@ -6,11 +6,12 @@ import argparse
 import sys
 
 from harvester import __version__
-from harvester.commands import crawl, demo, extract, replica, sites
+from harvester.commands import crawl, demo, extract, replica, schedule, sites
 
 VERBS = {
     "sites": sites,
     "crawl": crawl,
+    "schedule": schedule,
     "extract": extract,
     "replica": replica,
     "demo": demo,
