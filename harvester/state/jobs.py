@@ -10,6 +10,7 @@ fetching again the articles it had finished.
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 from pathlib import Path
@@ -30,6 +31,9 @@ def open_job(job: Path, resume: bool) -> str:
     elif (job / RUNNING).exists():
         found = "killed"
         logger.warning("%s: the crawl of this job was killed, its queue is not to be trusted: starting over", job)
+    elif not intact(job):
+        found = "unreadable"
+        logger.warning("%s: the job was not saved whole (a full disk?): starting over", job)
     else:
         return "resumed"
     shutil.rmtree(job, ignore_errors=True)
@@ -41,9 +45,20 @@ def mark_running(job: Path) -> None:
     (job / RUNNING).touch()
 
 
+def intact(job: Path) -> bool:
+    """Whether the state Scrapy saved of the job reads back: its JSON files (the queue's bookkeeping,
+    written as the spider closes) parse. A close on a full disk leaves them empty."""
+    for path in job.rglob("*.json"):
+        try:
+            json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return False
+    return True
+
+
 def close_job(job: Path, finish_reason: str | None) -> bool:
     """After the crawl: a finished job is removed, a stopped one kept for --resume. True if kept."""
-    if finish_reason == "finished":
+    if finish_reason == "finished" or not intact(job):
         shutil.rmtree(job, ignore_errors=True)
         return False
     (job / RUNNING).unlink(missing_ok=True)
