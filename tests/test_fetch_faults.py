@@ -32,7 +32,8 @@ def view(idx: int, host: str = NEWS) -> str:
 @pytest.fixture(scope="module")
 def run(replica: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
     out = tmp_path_factory.mktemp("faults")
-    settings = ["DOWNLOAD_TIMEOUT=1", "FETCH_RETRY_BACKOFF=0.1", f"FETCH_MAX_PAGE_SIZE={CAP}", "REPORT_PROGRESS_INTERVAL=0.2"]
+    # A timeout long enough for a loaded machine, short enough for the stalls to cost little.
+    settings = ["DOWNLOAD_TIMEOUT=3", "FETCH_RETRY_BACKOFF=0.1", f"FETCH_MAX_PAGE_SIZE={CAP}", "REPORT_PROGRESS_INTERVAL=0.2"]
     return out, crawl(out, "faults", proxy=replica, settings=settings)
 
 
@@ -145,8 +146,9 @@ def test_crawl_delay_paces_the_host_that_asks(captured: list[Record]) -> None:
     served = sorted(float(dict(record.http_headers)["X-Replica-Served"]) for record in pages)
     assert len(served) == 3
     # Measured where the requests arrive; the crawl asked for no delay of its own (DOWNLOAD_DELAY=0).
+    # Without the delay they would come within milliseconds; arrival times jitter a little.
     gaps = [later - earlier for earlier, later in zip(served, served[1:])]
-    assert min(gaps) >= CRAWL_DELAY * 0.9, gaps
+    assert min(gaps) >= CRAWL_DELAY * 0.6 and sum(gaps) / len(gaps) >= CRAWL_DELAY * 0.9, gaps
 
 
 def test_links_off_the_site_are_never_fetched(report: dict, captured: list[Record]) -> None:

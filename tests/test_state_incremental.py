@@ -26,7 +26,7 @@ from tests.conftest import crawl, running_replica
 from tests.corpora import check_corpus, lines, warcio_check
 from tests.warcs import Record, records
 
-FAULTS = ["DOWNLOAD_TIMEOUT=0.5", "FETCH_RETRY_BACKOFF=0.1"]
+FAULTS = ["DOWNLOAD_TIMEOUT=2", "FETCH_RETRY_BACKOFF=0.1"]
 REVISED = "https://news.faults.test/news/view.php?idx=2019"
 
 
