@@ -33,6 +33,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from harvester import signals as harvester_signals
+from harvester.capture.records import warc_date
 from harvester.fetch.errors import error_kind
 from harvester.items import ArticlePage
 from harvester.state.store import STATE_FILE, CrawlState, PageState
@@ -157,7 +158,8 @@ class IncrementalMiddleware:
                 "payload_digest": "sha256:" + hashlib.sha256(response.body).hexdigest(),
                 "fetched_at": iso(request.meta.get("capture_date") or self.clock()),
                 "warc_record_id": capture.record_id if capture else None,
-                "warc_date": iso(request.meta["capture_date"]) if capture and "capture_date" in request.meta else None,
+                # As the record's WARC-Date says it, for a revisit's WARC-Refers-To-Date.
+                "warc_date": warc_date(request.meta["capture_date"]) if capture and "capture_date" in request.meta else None,
             }
         else:
             self._failed(request, f"http_{response.status}")
