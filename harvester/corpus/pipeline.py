@@ -4,7 +4,8 @@ Settings: CORPUS_ENABLED, CORPUS_DIR. A document not in the corpus yet is writte
 number (`corpus/documents/new`); one whose text changed becomes its next version
 (`corpus/documents/changed`); one whose text is the same is not written again
 (`corpus/documents/unchanged`). `corpus/documents` counts the files written. The item leaves with
-its `outcome` and manifest `entry` set.
+its `outcome` and manifest `entry` set. A document that cannot be written for want of space is
+dropped (`corpus/failed/disk_full`) and the disk guard told (signal `write_failed`).
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DropItem, NotConfigured
 
+from harvester import signals as harvester_signals
 from harvester.corpus.ids import document_id
 from harvester.corpus.store import Corpus
 from harvester.extraction.render import encode
+from harvester.fetch.errors import disk_full
 from harvester.items import ArticlePage
 
 logger = logging.getLogger(__name__)
@@ -67,12 +70,21 @@ class CorpusPipeline:
             "warc": item.warc,
         }
         known = self.corpus.get(doc_id)
-        if known is None:
-            item.entry, item.outcome = self.corpus.add(doc_id, text, fields), "new"
-        elif known.sha256 == hashlib.sha256(text).hexdigest():
-            item.entry, item.outcome = known, "unchanged"
-        else:
-            item.entry, item.outcome = self.corpus.revise(doc_id, text, fields), "changed"
+        try:
+            if known is None:
+                item.entry, item.outcome = self.corpus.add(doc_id, text, fields), "new"
+            elif known.sha256 == hashlib.sha256(text).hexdigest():
+                item.entry, item.outcome = known, "unchanged"
+            else:
+                item.entry, item.outcome = self.corpus.revise(doc_id, text, fields), "changed"
+        except OSError as error:
+            if not disk_full(error):
+                raise
+            # Nothing half-written stays (atomic writes); the page is fetched again by the next crawl.
+            self.stats.inc_value("corpus/failed/disk_full")
+            logger.error("Document of %s not written: %s", item.canonical_url, error, extra={"crawler": self.crawler})
+            self.crawler.signals.send_catch_log(signal=harvester_signals.write_failed, error=error)
+            raise DropItem(f"not written: {error}", log_level="DEBUG") from error
         self.stats.inc_value(f"corpus/documents/{item.outcome}")
         if item.outcome != "unchanged":
             self.stats.inc_value("corpus/documents")
