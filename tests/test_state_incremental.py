@@ -188,6 +188,20 @@ def test_a_due_article_is_fetched_conditionally(middleware: IncrementalMiddlewar
     assert middleware.stats.get_value(f"state/refetched/{reason}") == 1
 
 
+def test_an_article_missing_from_the_corpus_is_fetched_anew(tmp_path: Path) -> None:
+    crawler = get_crawler(settings_dict={"STATE_ENABLED": True, "STATE_DIR": str(tmp_path / "state"), "CORPUS_ENABLED": True, "CORPUS_DIR": str(tmp_path / "corpus")})
+    middleware = IncrementalMiddleware.from_crawler(crawler)
+    try:
+        fetched = iso(datetime.now(timezone.utc))
+        middleware.state.put(PageState("https://a.test/5", "faults", fetched, 200, '"e1"', outcome="document", doc_id="f" * 16))
+        request = article("https://a.test/5")
+        assert middleware.process_request(request) is None
+        assert b"If-None-Match" not in request.headers
+        assert middleware.stats.get_value("state/refetched/not_in_corpus") == 1
+    finally:
+        middleware.state.close()
+
+
 def test_a_bot_wall_is_tried_again_unconditionally(middleware: IncrementalMiddleware) -> None:
     known(middleware, "https://a.test/3", days_ago=1, outcome="no_document/bot_wall")
     request = article("https://a.test/3")

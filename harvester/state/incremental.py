@@ -2,7 +2,8 @@
 asked, and then conditionally; what each fetch found is kept in the crawl state.
 
 Settings: STATE_ENABLED, STATE_DIR, STATE_REFRESH_AFTER (days; a known article is fetched again once
-its last fetch is that old; negative: never). A known article is also fetched again when a feed or
+its last fetch is that old; negative: never), CORPUS_ENABLED and CORPUS_DIR (an article whose
+document the corpus does not hold is fetched anew). A known article is also fetched again when a feed or
 sitemap dates its entry after the last fetch (`meta["listed_at"]`). Such a request carries
 `If-None-Match`/`If-Modified-Since` from the last fetch, and `meta["revisit_of"]` (the response
 record the last 200 was captured in) for the capture of a 304. A 304 ends there: the state is
@@ -34,6 +35,7 @@ from twisted.python.failure import Failure
 
 from harvester import signals as harvester_signals
 from harvester.capture.records import warc_date
+from harvester.corpus.manifest import MANIFEST, read_manifest
 from harvester.fetch.errors import error_kind
 from harvester.items import ArticlePage
 from harvester.state.store import STATE_FILE, CrawlState, PageState
@@ -64,12 +66,15 @@ class IncrementalMiddleware:
         crawler: Crawler,
         state: CrawlState,
         refresh_after: timedelta | None,
+        documents: set[str] | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.state = state
         self.refresh_after = refresh_after
+        # The ids the corpus holds (None: no corpus to check against).
+        self.documents = documents
         self.clock = clock
 
     @classmethod
@@ -79,7 +84,10 @@ class IncrementalMiddleware:
             raise NotConfigured
         days = settings.getfloat("STATE_REFRESH_AFTER")
         state = CrawlState(Path(settings.get("STATE_DIR")) / STATE_FILE)
-        middleware = cls(crawler, state, timedelta(days=days) if days >= 0 else None)
+        documents = None
+        if settings.getbool("CORPUS_ENABLED"):
+            documents = {entry.id for entry in read_manifest(Path(settings.get("CORPUS_DIR")) / MANIFEST)}
+        middleware = cls(crawler, state, timedelta(days=days) if days >= 0 else None, documents)
         crawler.signals.connect(middleware.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(middleware.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
@@ -104,6 +112,10 @@ class IncrementalMiddleware:
         page = self.state.get(request.url)
         request.meta["state_decision"] = "new" if page is None else "known"
         if page is None or not page.settled:
+            return
+        if page.outcome == "document" and self.documents is not None and page.doc_id not in self.documents:
+            # The state outlived its corpus (a corpus folder removed or replaced): fetch it anew.
+            self.stats.inc_value("state/refetched/not_in_corpus")
             return
         reason = self._due(page, request.meta.get("listed_at"))
         if reason is None:
