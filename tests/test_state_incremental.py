@@ -47,10 +47,14 @@ def report(out: Path) -> dict:
 @pytest.fixture(scope="module")
 def mofa_twice(replica: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes, set[str]]:
     out = tmp_path_factory.mktemp("mofa_twice")
-    crawl(out, "mofa_en", proxy=replica)
+    runs = [crawl(out, "mofa_en", proxy=replica)]
     first = (out / "corpus/manifest.jsonl").read_bytes()
     files = {path.name for path in (out / "warc").glob("*.warc.gz")}
-    crawl(out, "mofa_en", proxy=replica)
+    runs.append(crawl(out, "mofa_en", proxy=replica))
+    # Clean runs log no error, and leave no job behind.
+    for run in runs:
+        assert " ERROR: " not in run.stderr, run.stderr[-3000:]
+    assert not (out / "state/jobs/mofa_en").exists()
     return out, first, files
 
 

@@ -68,7 +68,8 @@ def test_sigterm_stops_gracefully_and_resume_continues(replica: str, tmp_path: P
     assert not (tmp_path / "state/jobs/mofa_ko").exists()
     before = {path.name for path in (tmp_path / "warc").glob("*.warc.gz")}
 
-    crawl(tmp_path, "mofa_en", "mofa_ko", proxy=replica, options=["--resume"])
+    resumed_run = crawl(tmp_path, "mofa_en", "mofa_ko", proxy=replica, options=["--resume"])
+    assert " ERROR: " not in stderr + resumed_run.stderr
     rows = check_corpus(tmp_path / "corpus")
     assert {row["canonical_url"] for row in rows} == expected_urls("m_5676", "m_4080")
     assert rows[: len(partial)] == partial

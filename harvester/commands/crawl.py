@@ -29,7 +29,7 @@ from harvester.output import job_dir, output_settings
 from harvester.profiles import PROFILES
 from harvester.report.extension import read_report
 from harvester.report.summary import summary_line
-from harvester.state.jobs import close_job, mark_running, open_job
+from harvester.state.jobs import close_job, mark_running, open_job, remove_job
 from harvester.state.lock import LOCK_FILE, FolderLock, OutputLocked
 
 # Finish reasons after which the run stops instead of going on to the next site.
@@ -107,7 +107,10 @@ def crawl(sites: list[str], settings: Settings, resume: bool = False) -> dict[st
 
                 crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
                 await process.crawl(crawler)
-                if results.get(name, {}).get("finish_reason") in STOPPED:
+                reason = results.get(name, {}).get("finish_reason")
+                if reason == "finished":
+                    remove_job(job)  # nothing left to resume
+                if reason in STOPPED:
                     break
         finally:
             reactor.callLater(0, reactor.stop)

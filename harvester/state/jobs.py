@@ -57,9 +57,17 @@ def intact(job: Path) -> bool:
 
 
 def close_job(job: Path, finish_reason: str | None) -> bool:
-    """After the crawl: a finished job is removed, a stopped one kept for --resume. True if kept."""
-    if finish_reason == "finished" or not intact(job):
+    """As the spider closes (Scrapy has saved the queue): a stopped job is kept for --resume, unless
+    it was not saved whole. True if kept. A finished job is left to `remove_job` after the crawl,
+    as Scrapy still writes into it while the spider closes."""
+    if finish_reason == "finished":
+        return False
+    if not intact(job):
         shutil.rmtree(job, ignore_errors=True)
         return False
     (job / RUNNING).unlink(missing_ok=True)
     return True
+
+
+def remove_job(job: Path) -> None:
+    shutil.rmtree(job, ignore_errors=True)
