@@ -6,11 +6,12 @@ import argparse
 import sys
 
 from harvester import __version__
-from harvester.commands import archive, crawl, demo, extract, package, replica, sites
+from harvester.commands import archive, crawl, demo, extract, package, replica, schedule, sites
 
 VERBS = {
     "sites": sites,
     "crawl": crawl,
+    "schedule": schedule,
     "extract": extract,
     "replica": replica,
     "demo": demo,

@@ -1,13 +1,13 @@
 """The item a spider yields for an article page, filled in as it flows downstream.
 
-spider (page + capture reference) -> extraction (document) -> corpus (manifest entry).
+spider (page + capture reference) -> extraction (document) -> corpus (manifest entry, outcome).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from harvester.corpus.manifest import WarcRef
+from harvester.corpus.manifest import Entry, WarcRef
 from harvester.extraction.render import Document
 
 
@@ -18,8 +18,17 @@ class ArticlePage:
     canonical_url: str
     site: str | None  # the profile; None for pages `harvester archive` finds
     kind: str | None
-    body: bytes = field(repr=False)  # kept out of log lines that show the item
+    # Out of the repr: Scrapy logs a dropped item's repr, and a page can be megabytes.
+    body: bytes = field(repr=False)
     encoding: str | None
     fetched_at: str
     warc: WarcRef | None = None
+    content_type: str | None = None
+    # Why the body is not the whole page: "length" (cut at FETCH_MAX_PAGE_SIZE) or "disconnect".
+    truncated: str | None = None
     document: Document | None = None
+    # Why no document came of the page (a stats key part, e.g. "bot_wall"), set where it is dropped.
+    skipped: str | None = None
+    # What the corpus did with the document: "new", "changed" or "unchanged".
+    outcome: str | None = None
+    entry: Entry | None = None

@@ -1,7 +1,8 @@
 """Scrapy settings of the harvester: the index of every component and knob.
 
-Harvester knobs carry their layer's prefix (PROFILE_, CAPTURE_, EXTRACTION_, CORPUS_). Paths are
-relative to the folder the crawl runs in; `harvester crawl --out DIR` points them into DIR.
+Harvester knobs carry their layer's prefix (PROFILE_, FETCH_, CAPTURE_, EXTRACTION_, CORPUS_, STATE_,
+REPORT_). Paths are relative to the folder the crawl runs in; `harvester crawl --out DIR` (or the
+spider argument `out=DIR`) points them into DIR (harvester/output.py).
 """
 
 import harvester
@@ -25,10 +26,12 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
-# .go.kr hosts reset connections from abroad now and then.
+# .go.kr hosts reset connections from abroad now and then: retried, with backoff (FETCH_RETRY_*).
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 DOWNLOAD_TIMEOUT = 60
+# A response cut short is kept (flagged "dataloss"), retried, and captured, rather than dropped.
+DOWNLOAD_FAIL_ON_DATALOSS = False
 COOKIES_ENABLED = True
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
@@ -39,7 +42,13 @@ LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 
 DOWNLOADER_MIDDLEWARES = {
-    # Follows cookie-gate self-redirects (scrapy#1225) instead of dropping them as duplicates.
+    # Below retries and redirects: decides once per article, sees its final response.
+    "harvester.state.incremental.IncrementalMiddleware": 540,
+    # Scrapy's retries, spaced out with backoff and Retry-After.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "harvester.fetch.retry.BackoffRetryMiddleware": 550,
+    # Follows cookie-gate self-redirects (scrapy#1225) instead of dropping them as duplicates;
+    # ends redirect loops.
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "harvester.spiders.redirect.SelfRedirectMiddleware": 600,
     # Last before the downloader: sees requests as sent and responses as received.
@@ -50,6 +59,15 @@ DOWNLOAD_HANDLERS = {
     "http": "harvester.capture.handler.CaptureDownloadHandler",
     "https": "harvester.capture.handler.CaptureDownloadHandler",
 }
+EXTENSIONS = {
+    # First: refuses a second crawl of the same output folder before anything opens a file.
+    "harvester.state.lock.OutputLock": 10,
+    "harvester.state.disk.DiskGuard": 100,
+    "harvester.fetch.crawldelay.CrawlDelay": 100,
+    "harvester.fetch.sizecap.PageSizeCap": 100,
+    "harvester.report.progress.ProgressLine": 500,
+    "harvester.report.extension.CrawlReport": 500,
+}
 ITEM_PIPELINES = {
     "harvester.extraction.pipeline.ExtractionPipeline": 300,
     "harvester.capture.conversion.ConversionPipeline": 500,
@@ -58,6 +76,14 @@ ITEM_PIPELINES = {
 
 # -- Profiles
 PROFILE_MAX_LIST_PAGES = 0  # list pages read per list source; 0: all
+PROFILE_SINCE = ""  # ISO date: paging stops at list pages older than it, older feed entries skipped
+
+# -- Fetch
+FETCH_RETRY_BACKOFF = 1.0  # seconds before the first retry; doubles with each next one
+FETCH_RETRY_BACKOFF_MAX = 60.0  # longest wait between two tries
+FETCH_RETRY_AFTER_MAX = 300.0  # longest wait a Retry-After header is granted
+FETCH_MAX_CRAWL_DELAY = 60.0  # longest robots.txt Crawl-delay granted
+FETCH_MAX_PAGE_SIZE = 10 * 1024 * 1024  # bytes read of a page before it is kept truncated; 0: no cap
 
 # -- Capture (WARC)
 CAPTURE_ENABLED = True
@@ -81,3 +107,15 @@ EXTRACTION_ENABLED = True
 # -- Corpus
 CORPUS_ENABLED = True
 CORPUS_DIR = "corpus"  # folder of manifest.jsonl and the NNN_<id>.txt files
+
+# -- State (incremental crawls, the output folder's lock, free space)
+STATE_ENABLED = True
+STATE_DIR = "state"  # folder of crawl.sqlite, crawl.lock and the resumable jobs/<site>/
+STATE_REFRESH_AFTER = -1.0  # days after which a known article is fetched again; negative: never
+STATE_MIN_FREE_SPACE = 64 * 1024 * 1024  # bytes free below which the crawl stops (disk_full)
+
+# -- Report
+REPORT_ENABLED = True
+REPORT_FILE = "crawl-report.json"  # the crawl's report, one section per site
+REPORT_RUN_ID = ""  # the run a report gathers sites of; a new one per crawl when empty
+REPORT_PROGRESS_INTERVAL = 10.0  # seconds between progress lines; 0: none

@@ -6,10 +6,12 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+ROOT = Path(__file__).resolve().parents[1]
 # ../shared beside the checkout (a worktree may sit one folder deeper).
 SHARED = next(
     (folder / "shared" for folder in Path(__file__).resolve().parents[1].parents if (folder / "shared" / "format").is_dir()),
@@ -26,9 +28,9 @@ def shared() -> Path:
     return SHARED
 
 
-@pytest.fixture(scope="session")
-def replica() -> Iterator[str]:
-    """The replica proxy's address, e.g. http://127.0.0.1:40123."""
+@contextmanager
+def running_replica() -> Iterator[str]:
+    """A replica proxy of its own (for tests that change what it serves); yields its address."""
     process = subprocess.Popen(
         [sys.executable, "-m", "harvester.replica", "--port", "0"], stdout=subprocess.PIPE, text=True
     )
@@ -43,22 +45,45 @@ def replica() -> Iterator[str]:
         process.stdout.close()
 
 
-def run_harvester(*args: str, proxy: str | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run the `harvester` command in a subprocess (a Twisted reactor runs once per process)."""
+@pytest.fixture(scope="session")
+def replica() -> Iterator[str]:
+    """The replica proxy's address, e.g. http://127.0.0.1:40123."""
+    with running_replica() as address:
+        yield address
+
+
+def harvester_env(proxy: str | None = None) -> dict[str, str]:
+    """The environment of a `harvester` subprocess: this checkout first on the path, the proxy set."""
     env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     if proxy:
         env.update(http_proxy=proxy, https_proxy=proxy)
         env.pop("no_proxy", None)
         env.pop("NO_PROXY", None)
+    return env
+
+
+def run_harvester(*args: str, proxy: str | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run the `harvester` command in a subprocess (a Twisted reactor runs once per process)."""
     return subprocess.run(
-        [sys.executable, "-m", "harvester.cli", *args], env=env, capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", "harvester.cli", *args],
+        env=harvester_env(proxy),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
-def crawl(out: Path, *sites: str, proxy: str, settings: list[str] = ()) -> subprocess.CompletedProcess:
-    args = ["crawl", *sites, "--out", str(out)]
+def crawl_args(out: Path, *sites: str, settings: list[str] = (), options: list[str] = ()) -> list[str]:
+    args = ["crawl", *sites, "--out", str(out), *options]
     for setting in [*FAST, *settings]:
         args += ["-s", setting]
-    result = run_harvester(*args, proxy=proxy)
-    assert result.returncode == 0, result.stderr[-5000:]
+    return args
+
+
+def crawl(
+    out: Path, *sites: str, proxy: str, settings: list[str] = (), options: list[str] = (), expect: int = 0
+) -> subprocess.CompletedProcess:
+    result = run_harvester(*crawl_args(out, *sites, settings=settings, options=options), proxy=proxy)
+    assert result.returncode == expect, result.stderr[-5000:]
     return result

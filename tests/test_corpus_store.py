@@ -7,12 +7,14 @@ from pathlib import Path
 import pytest
 
 from harvester.corpus.ids import document_id, file_name
-from harvester.corpus.manifest import MANIFEST, WarcRef, read_manifest
+from harvester.corpus.manifest import MANIFEST, VERSIONS, WarcRef, read_manifest
 from harvester.corpus.store import Corpus
 
 FIELDS = [
     "seq", "id", "file", "url", "final_url", "canonical_url", "site", "kind", "title", "published",
     "modified", "authors", "language", "fetched_at", "sha256", "warc",
+    # The harvester's own, after the format's table: versions of a document.
+    "version", "previous_sha256",
 ]
 
 
@@ -84,3 +86,75 @@ def test_leftovers_of_a_crash_are_cleaned(tmp_path: Path) -> None:
         "000_aaaaaaaaaaaaaaaa.txt", "001_dddddddddddddddd.txt", MANIFEST,
     ]
     assert [e.id for e in read_manifest(tmp_path / MANIFEST)] == ["a" * 16, "d" * 16]
+
+
+# -- versions
+A = "a" * 16
+
+
+def corpus_with_two_versions(folder: Path) -> Corpus:
+    corpus = Corpus(folder)
+    corpus.add("b" * 16, b"other", fields("https://x/2"))
+    corpus.add(A, b"Title\n\nfirst text", fields("https://x/1"))
+    corpus.close()
+    corpus = Corpus(folder)
+    revised = corpus.revise(A, b"Title\n\nsecond text", fields("https://x/1", title="Title"))
+    assert (revised.seq, revised.version, revised.file) == (1, 2, "001_aaaaaaaaaaaaaaaa.txt")
+    assert revised.previous_sha256 == hashlib.sha256(b"Title\n\nfirst text").hexdigest()
+    return corpus
+
+
+def test_a_new_version_keeps_number_and_file_and_the_old_text(tmp_path: Path) -> None:
+    corpus_with_two_versions(tmp_path).close()
+    assert (tmp_path / "001_aaaaaaaaaaaaaaaa.txt").read_bytes() == b"Title\n\nsecond text"
+    assert (tmp_path / "001_aaaaaaaaaaaaaaaa.v1.txt").read_bytes() == b"Title\n\nfirst text"
+    manifest = [json.loads(line) for line in (tmp_path / MANIFEST).read_text("utf-8").splitlines()]
+    assert [(row["seq"], row["id"], row["version"]) for row in manifest] == [(0, "b" * 16, 1), (1, A, 2)]
+    (old,) = [json.loads(line) for line in (tmp_path / VERSIONS).read_text("utf-8").splitlines()]
+    assert (old["file"], old["version"], old["sha256"]) == (
+        "001_aaaaaaaaaaaaaaaa.v1.txt", 1, hashlib.sha256(b"Title\n\nfirst text").hexdigest()
+    )
+    # A third version keeps the second as .v2 beside .v1.
+    corpus = Corpus(tmp_path)
+    assert corpus.get(A).version == 2
+    corpus.revise(A, b"Title\n\nthird text", fields("https://x/1"))
+    corpus.close()
+    assert (tmp_path / "001_aaaaaaaaaaaaaaaa.v2.txt").read_bytes() == b"Title\n\nsecond text"
+    assert [json.loads(line)["version"] for line in (tmp_path / VERSIONS).read_text("utf-8").splitlines()] == [1, 2]
+
+
+def test_an_unchanged_text_is_no_new_version(tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path)
+    corpus.add(A, b"same", fields("https://x/1"))
+    with pytest.raises(ValueError, match="unchanged"):
+        corpus.revise(A, b"same", fields("https://x/1"))
+    corpus.close()
+
+
+def test_a_crash_before_folding_is_folded_at_the_next_open(tmp_path: Path) -> None:
+    corpus = corpus_with_two_versions(tmp_path)
+    corpus._manifest.close()  # the process dies here: the manifest still has both lines of A
+    assert len((tmp_path / MANIFEST).read_text("utf-8").splitlines()) == 3
+    reopened = Corpus(tmp_path)
+    reopened.close()
+    assert [e.version for e in read_manifest(tmp_path / MANIFEST)] == [1, 2]
+    assert [e.file for e in read_manifest(tmp_path / VERSIONS)] == ["001_aaaaaaaaaaaaaaaa.v1.txt"]
+    assert (tmp_path / "001_aaaaaaaaaaaaaaaa.v1.txt").read_bytes() == b"Title\n\nfirst text"
+
+
+@pytest.mark.parametrize("new_text_written", [False, True])
+def test_a_version_change_cut_short_is_undone(tmp_path: Path, new_text_written: bool) -> None:
+    corpus = Corpus(tmp_path)
+    corpus.add(A, b"Title\n\nfirst text", fields("https://x/1"))
+    corpus.close()
+    # The crash came after the old text was kept as .v1, before the new version was listed.
+    (tmp_path / "000_aaaaaaaaaaaaaaaa.v1.txt").write_bytes(b"Title\n\nfirst text")
+    if new_text_written:
+        (tmp_path / "000_aaaaaaaaaaaaaaaa.txt").write_bytes(b"Title\n\nunlisted second text")
+    corpus = Corpus(tmp_path)
+    assert corpus.get(A).version == 1
+    corpus.revise(A, b"Title\n\nsecond text", fields("https://x/1"))
+    corpus.close()
+    assert (tmp_path / "000_aaaaaaaaaaaaaaaa.txt").read_bytes() == b"Title\n\nsecond text"
+    assert (tmp_path / "000_aaaaaaaaaaaaaaaa.v1.txt").read_bytes() == b"Title\n\nfirst text"
+    assert [e.version for e in read_manifest(tmp_path / MANIFEST)] == [2]

@@ -1,32 +1,57 @@
 """`harvester crawl SITE... [--out DIR]`: crawl sites (`all` for every one) into DIR/warc and DIR/corpus.
 
-Sites are crawled one after another in one process, so that they share one corpus numbering.
+Sites are crawled one after another in one process, so that they share one corpus numbering. A
+repeated crawl into the same DIR is incremental: list pages and feeds are read again, known
+articles are not fetched again unless `--refresh-after DAYS` (or their feed entry) says so, and then
+conditionally; a changed text becomes the document's next version. SIGINT or SIGTERM stops the
+crawl gracefully (in-flight pages finish, files are closed), and `--resume` continues it. Two
+crawls of one DIR at once are refused. At the end: DIR/crawl-report.json and a summary per site.
+
+Exit status: 0 every site finished; 1 a site ended otherwise; 2 refused (usage, DIR locked);
+3 stopped before the end (signal, full disk), to be continued with --resume.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
-from scrapy.crawler import AsyncCrawlerProcess
+from scrapy import signals
+from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 from scrapy.utils.defer import deferred_from_coro
 
+from harvester.extraction import dates
+from harvester.output import job_dir, output_settings
 from harvester.profiles import PROFILES
+from harvester.report.extension import read_report
+from harvester.report.summary import summary_line
+from harvester.state.jobs import close_job, mark_running, open_job, remove_job
+from harvester.state.lock import LOCK_FILE, FolderLock, OutputLocked
+
+# Finish reasons after which the run stops instead of going on to the next site.
+STOPPED = ("shutdown", "disk_full")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("sites", nargs="+", metavar="SITE", help="profile names (see `harvester sites`), or all")
     parser.add_argument("--out", type=Path, default=Path("."), help="output folder (default: here)")
+    parser.add_argument("--resume", action="store_true", help="continue the crawl that was stopped in DIR")
+    parser.add_argument(
+        "--refresh-after", type=float, metavar="DAYS", help="fetch known articles again (conditionally) once this old"
+    )
+    parser.add_argument("--since", metavar="DATE", help="stop paging at list pages older than DATE (YYYY-MM-DD)")
+    parser.add_argument("--max-pages", type=int, metavar="N", help="list pages read per list source")
     parser.add_argument(
         "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting, e.g. -s DOWNLOAD_DELAY=0"
     )
 
 
 def resolve_sites(names: list[str]) -> list[str]:
-    crawlable = [name for name, profile in PROFILES.items() if profile.sources]
+    crawlable = [name for name, profile in PROFILES.items() if profile.sources and not profile.replica_only]
     if "all" in names:
         return crawlable
     unknown = [name for name in names if name not in PROFILES]
@@ -35,11 +60,16 @@ def resolve_sites(names: list[str]) -> list[str]:
     return names
 
 
-def crawl_settings(out: Path, overrides: list[str] = ()) -> Settings:
+def crawl_settings(out: Path, overrides: list[str] = (), **knobs: Any) -> Settings:
+    """The settings of a crawl into `out`: the project's, the output folder's, then the knobs given
+    (setting name -> value, None: not given), then `-s NAME=VALUE` overrides."""
     settings = Settings()
     settings.setmodule("harvester.settings", priority="project")
-    settings.set("CAPTURE_DIR", str(out / "warc"), priority="cmdline")
-    settings.set("CORPUS_DIR", str(out / "corpus"), priority="cmdline")
+    for name, value in output_settings(out).items():
+        settings.set(name, value, priority="cmdline")
+    for name, value in knobs.items():
+        if value is not None:
+            settings.set(name, value, priority="cmdline")
     for item in overrides:
         name, sep, value = item.partition("=")
         if not sep:
@@ -48,8 +78,13 @@ def crawl_settings(out: Path, overrides: list[str] = ()) -> Settings:
     return settings
 
 
-def crawl(sites: list[str], settings: Settings) -> dict[str, dict[str, Any]]:
-    """Crawl the sites one after another; returns each site's final Scrapy stats."""
+def crawl(sites: list[str], settings: Settings, resume: bool = False) -> dict[str, dict[str, Any]]:
+    """Crawl the sites one after another; returns each site's final Scrapy stats.
+
+    Each site's crawl keeps its job in STATE_DIR/jobs/<site> (resumed with `resume`); the run stops
+    at the first site that is stopped before its end."""
+    settings.set("REPORT_RUN_ID", settings.get("REPORT_RUN_ID") or str(uuid.uuid4()), priority="cmdline")
+    state_dir = Path(settings.get("STATE_DIR"))
     process = AsyncCrawlerProcess(settings)
     # AsyncCrawlerProcess has installed the asyncio reactor: importing it now gets that one.
     from twisted.internet import reactor
@@ -60,8 +95,23 @@ def crawl(sites: list[str], settings: Settings) -> dict[str, dict[str, Any]]:
         try:
             for name in sites:
                 crawler = process.create_crawler(name)
+                job = job_dir(state_dir, name)
+                open_job(job, resume)
+                crawler.settings.set("JOBDIR", str(job), priority="cmdline")
+                mark_running(job)
+
+                # In the spider's close, not after the crawl: on a signal the reactor stops right after.
+                def closed(reason: str, name: str = name, crawler: Crawler = crawler, job: Path = job) -> None:
+                    results[name] = crawler.stats.get_stats()
+                    close_job(job, reason)
+
+                crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
                 await process.crawl(crawler)
-                results[name] = crawler.stats.get_stats()
+                reason = results.get(name, {}).get("finish_reason")
+                if reason == "finished":
+                    remove_job(job)  # nothing left to resume
+                if reason in STOPPED:
+                    break
         finally:
             reactor.callLater(0, reactor.stop)
 
@@ -71,8 +121,37 @@ def crawl(sites: list[str], settings: Settings) -> dict[str, dict[str, Any]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    results = crawl(resolve_sites(args.sites), crawl_settings(args.out, args.set))
+    sites = resolve_sites(args.sites)
+    if args.since and dates.parse(args.since) is None:
+        print(f"harvester crawl: --since wants a date such as 2024-05-01, not {args.since!r}", file=sys.stderr)
+        return 2
+    settings = crawl_settings(
+        args.out,
+        args.set,
+        STATE_REFRESH_AFTER=args.refresh_after,
+        PROFILE_SINCE=args.since,
+        PROFILE_MAX_LIST_PAGES=args.max_pages,
+    )
+    lock = FolderLock(Path(settings.get("STATE_DIR")) / LOCK_FILE)
+    try:
+        lock.acquire()
+    except OutputLocked as error:
+        print(f"harvester crawl: {error}", file=sys.stderr)
+        return 2
+    try:
+        results = crawl(sites, settings, resume=args.resume)
+    finally:
+        lock.release()
+    report = read_report(Path(settings.get("REPORT_FILE")))
+    for name, section in report.get("sites", {}).items():
+        if name in results:
+            print(summary_line(name, section))
+    stopped = [name for name, stats in results.items() if stats.get("finish_reason") in STOPPED]
+    if stopped:
+        reason = results[stopped[0]]["finish_reason"]
+        print(f"harvester crawl: stopped ({reason}) during {stopped[0]}; `--resume` continues it", file=sys.stderr)
+        return 3
     failed = [name for name, stats in results.items() if stats.get("finish_reason") != "finished"]
     for name in failed:
         print(f"harvester crawl: {name} ended with {results[name].get('finish_reason')}", file=sys.stderr)
-    return 1 if failed or len(results) < len(args.sites) and "all" not in args.sites else 0
+    return 1 if failed or len(results) < len(sites) else 0

@@ -17,9 +17,14 @@ def fsync_dir(folder: Path) -> None:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` so that a reader (or a crash) sees the old file or the new, never half."""
     temp = path.with_name(f".{path.name}.tmp")
-    with open(temp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)
+    try:
+        with open(temp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        # A full disk (or any failure) leaves no half-written temp file behind.
+        temp.unlink(missing_ok=True)
+        raise
     fsync_dir(path.parent)

@@ -1,7 +1,9 @@
 """The manifest (`manifest.jsonl`): one JSON object per document, in sequence order.
 
 Reading it tells a corpus which numbers and ids it already holds; appending a line is durable
-(flush + fsync) before the document counts as written.
+(flush + fsync) before the document counts as written. A new version of a document is appended
+too; the corpus folds such lines back to one per document when it closes (see store.py), and the
+superseded lines go to `versions.jsonl`, which has the same line format.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.jsonl"
+VERSIONS = "versions.jsonl"
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,10 @@ class Entry:
     fetched_at: str
     sha256: str
     warc: WarcRef | None
+    # 1 for a document's first text; each changed text found by a later crawl counts up.
+    version: int = 1
+    # The sha256 of the version this one replaced (null for version 1).
+    previous_sha256: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:

@@ -1,11 +1,16 @@
 """Item pipeline that writes each extracted document into the corpus folder.
 
-Settings: CORPUS_ENABLED, CORPUS_DIR. Documents already in the corpus (same id) are skipped and
-counted under `corpus/skipped/known`.
+Settings: CORPUS_ENABLED, CORPUS_DIR. A document not in the corpus yet is written under the next
+number (`corpus/documents/new`); one whose text changed becomes its next version
+(`corpus/documents/changed`); one whose text is the same is not written again
+(`corpus/documents/unchanged`). `corpus/documents` counts the files written. The item leaves with
+its `outcome` and manifest `entry` set. A document that cannot be written for want of space is
+dropped (`corpus/failed/disk_full`) and the disk guard told (signal `write_failed`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -13,10 +18,12 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
+from harvester import signals as harvester_signals
 from harvester.corpus.ids import document_id
 from harvester.corpus.store import Corpus
 from harvester.extraction.charset import label
 from harvester.extraction.render import encode
+from harvester.fetch.errors import disk_full
 from harvester.items import ArticlePage
 
 logger = logging.getLogger(__name__)
@@ -47,32 +54,46 @@ class CorpusPipeline:
             return item
         assert self.corpus is not None
         doc_id = document_id(item.canonical_url)
-        if doc_id in self.corpus:
-            self.stats.inc_value("corpus/skipped/known")
-            raise DropItem(f"already in the corpus: {item.canonical_url}")
         document = item.document
-        entry = self.corpus.add(
-            doc_id,
-            encode(document),
-            {
-                "url": item.url,
-                "final_url": item.final_url,
-                "canonical_url": item.canonical_url,
-                "site": item.site,
-                "kind": item.kind,
-                "title": document.title,
-                "published": document.published,
-                "modified": document.modified,
-                "authors": list(document.authors),
-                "language": document.language,
-                "fetched_at": item.fetched_at,
-                "warc": item.warc,
-                # Fields beyond the format's own: an archive copy's original_url, the page charset.
-                "extra": {**document.extra, **_charset(item.encoding)},
-            },
-        )
-        self.stats.inc_value("corpus/documents")
-        logger.info("Document %s %s", entry.file, item.canonical_url, extra={"crawler": self.crawler})
+        text = encode(document)
+        fields = {
+            "url": item.url,
+            "final_url": item.final_url,
+            "canonical_url": item.canonical_url,
+            "site": item.site,
+            "kind": item.kind,
+            "title": document.title,
+            "published": document.published,
+            "modified": document.modified,
+            "authors": list(document.authors),
+            "language": document.language,
+            "fetched_at": item.fetched_at,
+            "warc": item.warc,
+            # Fields beyond the format's own: an archive copy's original_url, the page charset.
+            "extra": {**document.extra, **_charset(item.encoding)},
+        }
+        known = self.corpus.get(doc_id)
+        try:
+            if known is None:
+                item.entry, item.outcome = self.corpus.add(doc_id, text, fields), "new"
+            elif known.sha256 == hashlib.sha256(text).hexdigest():
+                item.entry, item.outcome = known, "unchanged"
+            else:
+                item.entry, item.outcome = self.corpus.revise(doc_id, text, fields), "changed"
+        except OSError as error:
+            if not disk_full(error):
+                raise
+            # Nothing half-written stays (atomic writes); the page is fetched again by the next crawl.
+            self.stats.inc_value("corpus/failed/disk_full")
+            logger.error("Document of %s not written: %s", item.canonical_url, error, extra={"crawler": self.crawler})
+            self.crawler.signals.send_catch_log(signal=harvester_signals.write_failed, error=error)
+            raise DropItem(f"not written: {error}", log_level="DEBUG") from error
+        self.stats.inc_value(f"corpus/documents/{item.outcome}")
+        if item.outcome != "unchanged":
+            self.stats.inc_value("corpus/documents")
+            logger.info(
+                "Document %s v%d %s", item.entry.file, item.entry.version, item.canonical_url, extra={"crawler": self.crawler}
+            )
         return item
 
 

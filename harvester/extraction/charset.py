@@ -40,18 +40,6 @@ _LABELS = {
 }
 
 
-def declared(body: bytes, content_type: str | None = None) -> str | None:
-    """The codec the page declares (BOM, then HTTP header, then meta), or None."""
-    bom = read_bom(body)[0]
-    if bom:
-        return bom
-    for label_ in (http_content_type_encoding(content_type or ""), html_body_declared_encoding(body)):
-        codec = resolve_encoding(label_) if label_ else None
-        if codec:
-            return codec
-    return None
-
-
 def sniff(body: bytes) -> str:
     """The codec of a page that declares none."""
     try:
@@ -71,9 +59,48 @@ def sniff(body: bytes) -> str:
     return (resolve_encoding(match.encoding) if match else None) or "cp1252"
 
 
+def _decodes(body: bytes, codec: str) -> bool:
+    try:
+        codecs.decode(body, codec, "strict")
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def settle(body: bytes, content_type: str | None = None) -> tuple[str, str | None]:
+    """The codec to decode the page with, and why the page's own word was not taken (None if it was).
+
+    A declaration holds only if the body decodes under it: a page sent as UTF-8 that is really
+    EUC-KR would otherwise become a document of replacement characters. The reasons:
+    "header_wrong", "meta_wrong" (declared a charset the bytes are not in), "guessed" (nothing
+    declared), "undecodable" (no charset fits; decoded with replacements).
+
+    >>> settle(b"<p>plain</p>", "text/html; charset=UTF-8")
+    ('utf-8', None)
+    >>> settle("<p>한국</p>".encode("euc-kr"), "text/html; charset=UTF-8")
+    ('cp949', 'header_wrong')
+    >>> settle("<p>한국</p>".encode("euc-kr"), "text/html")
+    ('cp949', 'guessed')
+    """
+    bom = read_bom(body)[0]
+    if bom:
+        return bom, None
+    note = None
+    declarations = (("header_wrong", http_content_type_encoding(content_type or "")), ("meta_wrong", html_body_declared_encoding(body)))
+    for problem, name in declarations:
+        codec = resolve_encoding(name) if name else None
+        if not codec:
+            continue
+        if _decodes(body, codec):
+            return codec, note
+        note = note or problem
+    codec = sniff(body)
+    return codec, note or ("guessed" if _decodes(body, codec) else "undecodable")
+
+
 def detect(body: bytes, content_type: str | None = None) -> str:
     """The Python codec to decode the page with."""
-    return declared(body, content_type) or sniff(body)
+    return settle(body, content_type)[0]
 
 
 def label(codec: str) -> str:

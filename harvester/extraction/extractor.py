@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 from lxml.etree import ParserError, _Element
 from w3lib.encoding import html_to_unicode, resolve_encoding
 
-from harvester.extraction import charset, cleanup, dates, generic, metadata
+from harvester.extraction import charset, checks, cleanup, dates, generic, metadata
 from harvester.extraction.errors import ExtractionError
 from harvester.extraction.html_text import element_blocks
 from harvester.extraction.render import Document
@@ -130,7 +130,13 @@ def extract(body: bytes, encoding: str | None, url: str, profile_name: str | Non
     named = get_profile(profile_name) if profile_name else None
     if not body.strip():
         raise ExtractionError("empty page")
+    if checks.binary(body):
+        raise ExtractionError("binary content: not an HTML page")
     root = parse_html(body, encoding)
+    visible = " ".join(root.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"))
+    wall = checks.bot_wall(body[:65536].decode(encoding or "utf-8", "replace"), visible)
+    if wall:
+        raise ExtractionError(f"bot wall: the page says {wall!r}")
     profile = named or profile_for_page(url, root)
     if profile is None:
         return _generic(root, url, language=None)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from harvester.profiles import cms, korea_herald, korea_net, mofa, news_sites, pa_webarchives
+from harvester.profiles import cms, faults, korea_herald, korea_net, mofa, news_sites, pa_webarchives
 from harvester.profiles.base import Feed, LinkRule, ListPages, Selector, Selectors, SiteProfile, Sitemap
 
 __all__ = ["Feed", "LinkRule", "ListPages", "Selector", "Selectors", "SiteProfile", "Sitemap", "PROFILES"]
 
-_MODULES = (mofa, korea_net, pa_webarchives, korea_herald, news_sites)
+_MODULES = (mofa, korea_net, pa_webarchives, korea_herald, news_sites, faults)
 
 
 def _registry() -> dict[str, SiteProfile]:

@@ -115,6 +115,8 @@ class SiteProfile:
     # Links on list pages that lead to articles, and to the next list pages.
     article_links: tuple[LinkRule, ...] = ()
     next_pages: tuple[LinkRule, ...] = ()
+    # CSS of the dates a list page shows beside its articles (`--since` stops paging by them).
+    list_dates: str | None = None
     selectors: Selectors = field(default_factory=Selectors)
     timezone: str = "Asia/Seoul"
     # Maps any URL of an article (http/https, list query strings, feed links) to its one canonical URL.
@@ -126,6 +128,8 @@ class SiteProfile:
     # Manifest fields beyond the format's own, computed from the page URL (an archive copy's
     # `original_url`).
     manifest_fields: Callable[[str], dict[str, str]] | None = None
+    # A site that exists only in the replica (the fault-test site): never part of `all` or the demo.
+    replica_only: bool = False
 
     def canonical_url(self, url: str) -> str:
         return self.canonicalize(url) if self.canonicalize else url

@@ -51,6 +51,12 @@ class ReplicaResponse:
     headers: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     # Send the body with chunked transfer coding instead of Content-Length.
     chunked: bool = False
+    # Faults a real server shows: wait this many seconds before answering (a slow or stalled server);
+    # then reset the connection (TCP RST) instead of answering; or close it after sending only this
+    # many bytes of the body (the head announcing all of it).
+    delay: float = 0.0
+    reset: bool = False
+    cut_after: int | None = None
 
 
 def http_date(timestamp: float | None = None) -> str:

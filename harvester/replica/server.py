@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import ssl
+import struct
 from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from urllib.parse import urlsplit
@@ -72,7 +74,17 @@ class ReplicaProxy:
             body = await _read_body(reader, headers)
             request = _request(method, target, headers, body, scheme, tunnel_host)
             response = self._respond(request)
-            writer.write(_serialize(response, head_only=method == "HEAD"))
+            if response.delay:
+                await asyncio.sleep(response.delay)
+            if response.reset:
+                _reset(writer)
+                return
+            data = _serialize(response, head_only=method == "HEAD")
+            if response.cut_after is not None:
+                writer.write(data[: len(data) - len(response.body) + response.cut_after])
+                await writer.drain()
+                return
+            writer.write(data)
             await writer.drain()
             if _header(headers, "connection") == "close":
                 return
@@ -142,6 +154,14 @@ def _serialize(response: ReplicaResponse, head_only: bool = False) -> bytes:
         lines.append(f"Content-Length: {len(body)}")
     head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
     return head if head_only else head + body
+
+
+def _reset(writer: asyncio.StreamWriter) -> None:
+    """Drop the connection with a TCP RST, as a server or middlebox resetting it does."""
+    sock = writer.get_extra_info("socket")
+    if sock is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    writer.transport.abort()
 
 
 def _chunk(body: bytes, size: int = 4096) -> bytes:

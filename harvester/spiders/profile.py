@@ -1,22 +1,58 @@
 """The spider a site profile drives: entry points, list pagination, feeds, sitemaps, articles.
 
-Settings: PROFILE_MAX_LIST_PAGES (0: no limit) caps how many list pages of one source are read.
+Settings: PROFILE_MAX_LIST_PAGES (0: no limit) caps the list pages read per source: pages numbered
+past it (by the URL's page number, else by their distance from the first page) are not followed;
+PROFILE_SINCE (an ISO date, empty: none) stops paging once a list page's dates (the profile's
+`list_dates`) are all older, and skips older feed and sitemap entries. Article requests carry
+`meta["article"]` and, where a feed or sitemap dates the entry, `meta["listed_at"]` (UTC ISO), which
+the crawl state reads. The spider argument `out=DIR` points every output into DIR (as
+`harvester crawl --out DIR` does), for runs through `scrapy crawl` or scrapyd.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timezone
+from functools import cached_property
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
+from zoneinfo import ZoneInfo
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.selector import Selector
+from twisted.python.failure import Failure
 
+from harvester import signals
 from harvester.capture.writer import utc_now
-from harvester.extraction.charset import detect as detect_charset
+from harvester.extraction import dates
+from harvester.fetch.errors import error_kind
 from harvester.items import ArticlePage
+from harvester.output import output_settings
 from harvester.profiles import Feed, ListPages, SiteProfile, Sitemap
+
+logger = logging.getLogger(__name__)
+
+_PAGE_NUMBER = re.compile(r"[?&](?:page|pageIndex|pageNo|pg|np|cpage)=(\d+)", re.IGNORECASE)
+_FEED_ENTRIES = "//item | //entry"
+_FEED_LINK = "link/text() | link[not(@rel) or @rel='alternate']/@href"
+_FEED_DATE = "updated/text() | pubDate/text() | published/text() | date/text()"
+
+
+def page_number(url: str) -> int | None:
+    """The page number a list URL names (`page=`, `pageIndex=`, `np=`, ...), if it names one.
+
+    >>> page_number("https://www.mofa.go.kr/eng/brd/m_5676/list.do?page=3&srchFr=")
+    3
+    >>> page_number("https://www.mofa.go.kr/eng/brd/m_5676/list.do") is None
+    True
+    """
+    match = _PAGE_NUMBER.search(url)
+    return int(match.group(1)) if match else None
 
 
 class ProfileSpider(scrapy.Spider):
@@ -32,25 +68,52 @@ class ProfileSpider(scrapy.Spider):
             {"name": profile.name, "profile": profile, "custom_settings": dict(profile.custom_settings)},
         )
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, out: str | None = None, **kwargs: Any) -> ProfileSpider:
+        if out:
+            # Settings are still open while the spider is made (Scrapy freezes them after).
+            for name, value in output_settings(Path(out)).items():
+                crawler.settings.set(name, value, priority="spider")
+        return super().from_crawler(crawler, *args, **kwargs)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.allowed_domains = [host.lstrip(".") for host in self.profile.hosts]
+        self.tz = ZoneInfo(self.profile.timezone)
+
+    @cached_property
+    def since(self) -> datetime | None:
+        crawler = getattr(self, "crawler", None)  # a spider made outside a crawl has no settings
+        value = crawler.settings.get("PROFILE_SINCE") if crawler else None
+        parsed = dates.parse(value, self.tz) if value else None
+        return parsed[0] if parsed else None
+
+    def request(self, url: str, callback: Any, **kwargs: Any) -> scrapy.Request:
+        return scrapy.Request(url, callback=callback, errback=self.failed, **kwargs)
 
     async def start(self) -> AsyncIterator[Any]:
         for source in self.profile.sources:
             if isinstance(source, ListPages):
-                yield scrapy.Request(source.url, callback=self.parse_list, cb_kwargs={"page": 1})
+                yield self.request(source.url, self.parse_list, cb_kwargs={"page": 1})
             elif isinstance(source, Feed):
-                yield scrapy.Request(source.url, callback=self.parse_feed)
+                yield self.request(source.url, self.parse_feed)
             elif isinstance(source, Sitemap):
-                yield scrapy.Request(source.url, callback=self.parse_sitemap)
+                yield self.request(source.url, self.parse_sitemap)
 
     # -- entry points
-    def article_request(self, url: str) -> scrapy.Request | None:
+    def article_request(self, url: str, listed_at: str | None = None) -> scrapy.Request | None:
         canonical = self.profile.canonical_url(url)
         if not self.profile.is_article(canonical):
             return None
-        return scrapy.Request(canonical, callback=self.parse_article)
+        if listed_at and self.since and datetime.fromisoformat(listed_at) < self.since:
+            self.crawler.stats.inc_value("spider/skipped/before_since")
+            return None
+        return self.request(canonical, self.parse_article, meta={"article": True, "listed_at": listed_at})
+
+    def _moment(self, text: str | None) -> str | None:
+        """A feed or sitemap date as UTC ISO 8601 (a bare day counts from its start, site time)."""
+        parsed = dates.parse(text, self.tz) if text else None
+        return parsed[0].astimezone(timezone.utc).isoformat() if parsed else None
 
     def parse_list(self, response: Response, page: int) -> Iterator[scrapy.Request]:
         if not isinstance(response, TextResponse):
@@ -60,20 +123,36 @@ class ProfileSpider(scrapy.Spider):
                 request = self.article_request(url)
                 if request is not None:
                     yield request
-        max_pages = self.settings.getint("PROFILE_MAX_LIST_PAGES")
-        if max_pages and page >= max_pages:
+        if self._past_since(response):
+            self.crawler.stats.inc_value("spider/since_reached")
+            logger.info("%s: list dates are older than %s; paging stops", response.url, self.since)
             return
+        max_pages = self.settings.getint("PROFILE_MAX_LIST_PAGES")
         for rule in self.profile.next_pages:
             for url in rule.find(response, response.url):
-                yield scrapy.Request(url, callback=self.parse_list, cb_kwargs={"page": page + 1})
+                number = page_number(url) or page + 1
+                if not max_pages or number <= max_pages:
+                    yield self.request(url, self.parse_list, cb_kwargs={"page": number})
+
+    def _past_since(self, response: TextResponse) -> bool:
+        """Whether the oldest date the list page shows is older than PROFILE_SINCE."""
+        since = self.since
+        if since is None or not self.profile.list_dates:
+            return False
+        found = [dates.parse(text, self.tz) for text in response.css(self.profile.list_dates).css("::text").getall()]
+        moments = [parsed[0] for parsed in found if parsed]
+        return bool(moments) and min(moments) < since
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         # Parse the bytes, so that the XML declaration's encoding wins over any guess.
         selector = Selector(text=None, body=response.body, type="xml")
         selector.remove_namespaces()
-        links = selector.xpath("//item/link/text() | //entry/link[not(@rel) or @rel='alternate']/@href").getall()
-        for link in links:
-            request = self.article_request(urljoin(response.url, link.strip()))
+        for entry in selector.xpath(_FEED_ENTRIES):
+            link = entry.xpath(_FEED_LINK).get()
+            if not link:
+                continue
+            listed_at = self._moment(entry.xpath(_FEED_DATE).get())
+            request = self.article_request(urljoin(response.url, link.strip()), listed_at)
             if request is not None:
                 yield request
 
@@ -81,19 +160,21 @@ class ProfileSpider(scrapy.Spider):
         selector = Selector(text=None, body=response.body, type="xml")
         selector.remove_namespaces()
         for loc in selector.xpath("//sitemap/loc/text()").getall():
-            yield scrapy.Request(loc.strip(), callback=self.parse_sitemap)
-        for loc in selector.xpath("//url/loc/text()").getall():
-            request = self.article_request(loc.strip())
-            if request is not None:
-                yield request
+            yield self.request(loc.strip(), self.parse_sitemap)
+        for url in selector.xpath("//url"):
+            loc = url.xpath("loc/text()").get()
+            if loc:
+                request = self.article_request(loc.strip(), self._moment(url.xpath("lastmod/text()").get()))
+                if request is not None:
+                    yield request
 
     # -- articles
     def parse_article(self, response: Response) -> Iterator[ArticlePage]:
-        if not isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("spider/skipped/not_text")
-            return
+        """Every article response becomes an item: extraction decides whether it is a document."""
         redirects = response.meta.get("redirect_urls") or [response.request.url]
         fetched = response.meta.get("capture_date") or utc_now()
+        truncated = response.meta.get("truncated") or ("disconnect" if "dataloss" in response.flags else None)
+        content_type = response.headers.get(b"Content-Type")
         yield ArticlePage(
             url=redirects[0],
             final_url=response.url,
@@ -101,14 +182,20 @@ class ProfileSpider(scrapy.Spider):
             site=self.profile.name,
             kind=self.profile.kind,
             body=response.body,
-            encoding=_page_charset(response),
+            encoding=response.encoding if isinstance(response, TextResponse) else None,
             fetched_at=fetched.strftime("%Y-%m-%dT%H:%M:%SZ"),
             warc=response.meta.get("capture"),
+            content_type=content_type.decode("latin-1") if content_type else None,
+            truncated=truncated,
         )
 
-
-def _page_charset(response: TextResponse) -> str:
-    """The page's codec as a browser settles it, with a sniff that knows Korean pages that declare
-    nothing (Scrapy's own guess can take EUC-KR bytes for another charset)."""
-    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
-    return detect_charset(response.body, content_type)
+    # -- failures
+    def failed(self, failure: Failure) -> None:
+        """Counts a request's final failure by kind and tells listeners; skips are not failures."""
+        kind = error_kind(failure)
+        if kind is None:
+            return
+        request = failure.request  # type: ignore[attr-defined]
+        self.crawler.stats.inc_value(f"fetch/errors/{kind}")
+        logger.warning("Failed %s: %s (%s)", request.url, kind, failure.getErrorMessage())
+        self.crawler.signals.send_catch_log(signal=signals.request_failed, request=request, failure=failure, kind=kind)

@@ -1,0 +1,88 @@
+"""The crawl state: per article URL, what its last fetch found (SQLite in STATE_DIR/crawl.sqlite).
+
+Embedded, so a scheduled crawl needs no server. WAL with synchronous=NORMAL: a killed process loses
+nothing committed (the OS holds it); a power cut may lose the last commits, whose pages the next
+crawl simply fetches again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import astuple, dataclass, fields
+from pathlib import Path
+
+STATE_FILE = "crawl.sqlite"
+
+_COLUMNS = """
+    url TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    fetched_at TEXT,
+    status INTEGER,
+    etag TEXT,
+    last_modified TEXT,
+    payload_digest TEXT,
+    text_sha256 TEXT,
+    doc_id TEXT,
+    outcome TEXT,
+    warc_record_id TEXT,
+    warc_date TEXT,
+    error TEXT,
+    error_at TEXT
+"""
+
+# Outcomes worth another try at the next crawl: the page may be whole next time.
+RETRIED_OUTCOMES = ("no_document/bot_wall", "no_document/truncated")
+
+
+@dataclass(frozen=True)
+class PageState:
+    """What the crawl knows of one article URL (its canonical URL)."""
+
+    url: str
+    site: str
+    fetched_at: str | None = None  # UTC ISO 8601: the last fetch that completed (a 200 or a 304)
+    status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    payload_digest: str | None = None  # "sha256:<hex>" of the last 200's body, as decoded
+    text_sha256: str | None = None  # sha256 of the document text; None: the page gave none
+    doc_id: str | None = None
+    outcome: str | None = None  # "document" or "no_document/<reason>"
+    warc_record_id: str | None = None  # the last 200's response record, for revisit records
+    warc_date: str | None = None
+    error: str | None = None  # the last failure since the last completed fetch
+    error_at: str | None = None
+
+    @property
+    def settled(self) -> bool:
+        """Fetched to the end: a crawl need not fetch it again unless asked to."""
+        return self.fetched_at is not None and self.outcome is not None and self.outcome not in RETRIED_OUTCOMES
+
+
+_NAMES = tuple(field.name for field in fields(PageState))
+
+
+class CrawlState:
+    """Reads and writes page states; every write is one committed transaction."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(f"CREATE TABLE IF NOT EXISTS pages ({_COLUMNS})")
+
+    def get(self, url: str) -> PageState | None:
+        row = self._db.execute(f"SELECT {', '.join(_NAMES)} FROM pages WHERE url = ?", (url,)).fetchone()
+        return PageState(*row) if row else None
+
+    def put(self, page: PageState) -> None:
+        marks = ", ".join("?" for _ in _NAMES)
+        self._db.execute(f"INSERT OR REPLACE INTO pages ({', '.join(_NAMES)}) VALUES ({marks})", astuple(page))
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT count(*) FROM pages").fetchone()[0]
+
+    def close(self) -> None:
+        self._db.close()

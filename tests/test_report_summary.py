@@ -1,0 +1,53 @@
+"""The report of a site's crawl, from its stats: the JSON section, the summary and progress lines."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from harvester.report.progress import progress_line
+from harvester.report.summary import site_section, summary_line
+
+STATS = {
+    "start_time": datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc),
+    "finish_time": datetime(2026, 1, 2, 3, 5, 5, tzinfo=timezone.utc),
+    "elapsed_time_seconds": 60.0,
+    "finish_reason": "finished",
+    "response_received_count": 40,
+    "corpus/documents/new": 3,
+    "corpus/documents/changed": 1,
+    "corpus/documents/unchanged": 2,
+    "state/not_modified": 5,
+    "state/skipped/known": 29,
+    "robotstxt/forbidden": 1,
+    "extraction/failed/bot_wall": 2,
+    "fetch/errors/timeout": 1,
+    "fetch/errors/http_503": 2,
+    "retry/reason_count/timeout": 3,
+    "capture/records_written": 81,
+}
+
+
+def test_site_section() -> None:
+    assert site_section(STATS) == {
+        "finish_reason": "finished",
+        "started": "2026-01-02T03:04:05Z",
+        "finished": "2026-01-02T03:05:05Z",
+        "elapsed_s": 60.0,
+        "pages": 40,
+        "documents": {"new": 3, "changed": 1, "unchanged": 7},
+        "skipped": {"known": 29, "robots": 1},
+        "no_document": {"bot_wall": 2},
+        "errors": {"http_503": 2, "timeout": 1},
+        "retries": {"timeout": 3},
+        "warc_records": 81,
+    }
+
+
+def test_summary_and_progress_lines() -> None:
+    assert summary_line("mofa_en", site_section(STATS)) == (
+        "mofa_en (finished): 40 pages; documents 3 new, 1 changed, 7 unchanged; skipped: known 29, robots 1;"
+        " no document: bot_wall 2; errors: http_503 2, timeout 1"
+    )
+    assert progress_line("mofa_en", STATS, 2.5) == (
+        "mofa_en: 40 pages (2.5/s), 4 documents (3 new, 1 changed), 7 unchanged, 32 skipped, 3 errors"
+    )
