@@ -115,6 +115,7 @@ def test_a_huge_page_is_cut_at_the_size_cap(captured: list[Record]) -> None:
     # The 20 MiB page was read up to the cap and no further; what came is in the WARC (the record's
     # block: the head and the body as received).
     assert CAP <= int(record.headers["Content-Length"]) < CAP + 256 * 1024
+    assert record.headers["WARC-Truncated"] == "length"
 
 
 def test_wrong_and_missing_charsets_are_read_right(documents: dict[str, str], run: tuple[Path, subprocess.CompletedProcess]) -> None:

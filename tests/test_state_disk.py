@@ -78,6 +78,7 @@ def test_the_crawl_stops_before_the_disk_is_full_and_resumes(replica: str, tmp_p
         rows = assert_whole(out)
         assert {row["canonical_url"] for row in rows} == all_releases()
         assert rows[: len(partial)] == partial
+        assert not list((out / "warc").glob("*.open"))
         warcio_check(out / "warc")
 
 
@@ -94,3 +95,6 @@ def test_a_write_that_fails_for_want_of_space_stops_the_crawl(replica: str, tmp_
         rows = assert_whole(out)
         assert {row["canonical_url"] for row in rows} == all_releases()
         assert rows[: len(partial)] == partial
+        # The next start repaired and closed what the failed write left open.
+        assert not list((out / "warc").glob("*.open"))
+        warcio_check(out / "warc")

@@ -118,19 +118,31 @@ def test_changed_text_becomes_version_2_and_version_1_is_kept(revised: tuple[Pat
 
 def test_known_articles_are_fetched_conditionally_and_304_is_kept(revised: tuple[Path, list[dict], set[str]]) -> None:
     out, first, before = revised
-    earlier = {r.url: headers(r) for r in records(out / "warc") if r.file in before and r.type == "response" and r.http_status == 200}
+    earlier_records = {
+        r.url: r for r in records(out / "warc") if r.file in before and r.type == "response" and r.http_status == 200
+    }
+    earlier = {url: headers(r) for url, r in earlier_records.items()}
     again = new_records(out, before)
     requests = {r.url: headers(r) for r in again if r.type == "request" and "view.php" in (r.url or "")}
-    answers = {r.url: r.http_status for r in again if r.type == "response" and "view.php" in (r.url or "")}
+    answers = {r.url: r for r in again if r.type in ("response", "revisit") and "view.php" in (r.url or "")}
     documented = {row["canonical_url"] for row in first}
     assert set(requests) == documented
     for url, sent in requests.items():
         assert sent["if-none-match"] == earlier[url]["etag"], url
         assert sent["if-modified-since"] == earlier[url]["last-modified"], url
-        assert answers[url] == (200 if url == REVISED else 304), url
+        answer = answers[url]
+        if url == REVISED:
+            assert (answer.type, answer.http_status) == ("response", 200)
+            continue
+        # A 304 is a revisit record of profile server-not-modified, naming the capture it confirms.
+        assert (answer.type, answer.http_status) == ("revisit", 304), url
+        assert answer.headers["WARC-Profile"] == "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+        assert answer.headers["WARC-Refers-To"] == earlier_records[url].headers["WARC-Record-ID"]
+        assert answer.headers["WARC-Refers-To-Date"] == earlier_records[url].headers["WARC-Date"]
+        assert answer.headers["WARC-Refers-To-Target-URI"] == url
+        assert "WARC-Payload-Digest" not in answer.headers
     section = report(out)["faults"]
     assert section["documents"] == {"new": 0, "changed": 1, "unchanged": len(documented) - 1}
-    # The 304s are in the WARC (to become revisit records of profile server-not-modified).
     warcio_check(out / "warc")
 
 

@@ -9,7 +9,8 @@ Settings: CAPTURE_ENABLED, CAPTURE_DIR, CAPTURE_PREFIX, CAPTURE_MAX_FILE_SIZE, C
 CAPTURE_DIGEST, CAPTURE_OPERATOR, CAPTURE_CRAWL_ID, CAPTURE_DEDUP, CAPTURE_DEDUP_MIN_SIZE,
 CAPTURE_DEDUP_INDEX, CAPTURE_SYNC_EVERY, CAPTURE_INDEX. Per request, `meta["dont_capture"]` skips
 it; the record of the response is left in `meta["capture"]` (a WarcRef) and its date in
-`meta["capture_date"]`.
+`meta["capture_date"]`. Read from meta: `revisit_of` (a 304 becomes a server-not-modified revisit
+of that record) and `truncated` (WARC-Truncated: length).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from harvester.capture.dedup import Capture, DedupIndex
 from harvester.capture.handler import WIRE_META
 from harvester.capture.index import index_folder
 from harvester.capture.message import WireError, stored_request, stored_response
-from harvester.capture.records import Original, RecordFactory, WarcRecord, warc_date
+from harvester.capture.records import NOT_MODIFIED_PROFILE, Original, RecordFactory, WarcRecord, warc_date
 from harvester.capture.wire import WireLog, utc_now
 from harvester.capture.writer import OPEN, WarcFileWriter, WarcInfo, repair_folder
 from harvester.corpus.manifest import WarcRef
@@ -131,15 +132,20 @@ class CaptureMiddleware:
         stored = stored_response(bytes(wire.received), request.method)
         date = warc_date(wire.started)
         payload_digest = self.factory.digest(stored.payload)
+        not_modified = request.meta.get("revisit_of") if response.status == 304 else None
         original = self._original(payload_digest, request.url, len(stored.payload), stored.truncated)
-        if original is not None:
+        if not_modified:
+            # The answer to a conditional request for a page captured before (state/incremental.py).
+            earlier = Original(not_modified["uri"], not_modified["date"], not_modified["record_id"])
+            main = self.factory.revisit(request.url, date, wire.peer, stored.head, None, earlier, NOT_MODIFIED_PROFILE)
+        elif original is not None:
             main = self.factory.revisit(request.url, date, wire.peer, stored.head, payload_digest, original)
         else:
-            truncated = "disconnect" if stored.truncated or "dataloss" in response.flags else None
+            truncated = _truncation(request, response, stored.truncated)
             main = self.factory.response(request.url, date, wire.peer, stored.head, stored.payload, truncated)
         sent = self.factory.request(request.url, date, wire.peer, stored_request(bytes(wire.sent)), main.record_id)
         ref, _ = self.writer.write(main, sent)
-        if original is None and self.dedup is not None and not main.get("WARC-Truncated"):
+        if main.type == "response" and self.dedup is not None and not main.get("WARC-Truncated"):
             self.dedup.add(payload_digest, "response", Capture(request.url, date, main.record_id, ref.file))
         self._count(main, sent)
         return ref
@@ -175,6 +181,16 @@ class CaptureMiddleware:
             if self.dedup is not None:
                 self.dedup.commit()
             self._unsynced = 0
+
+
+def _truncation(request: Request, response: Response, cut_short: bool) -> str | None:
+    """The WARC-Truncated reason: the size cap stopped reading ("length", fetch/sizecap.py), or the
+    body came short of what the server announced ("disconnect")."""
+    if request.meta.get("truncated") == "length":
+        return "length"
+    if cut_short or "dataloss" in response.flags:
+        return "disconnect"
+    return None
 
 
 def writer_file_exists(writer: WarcFileWriter) -> Callable[[str], bool]:

@@ -19,6 +19,8 @@ from datetime import datetime
 
 WARC_VERSION = b"WARC/1.1"
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+# A 304 to a conditional request: the server says the earlier capture still holds.
+NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 DIGESTS = ("sha1", "sha256")
 TEXT_URN = "urn:text:"
 
@@ -116,19 +118,30 @@ class RecordFactory:
         return WarcRecord("response", fields, block)
 
     def revisit(
-        self, uri: str, date: str, ip: str | None, head: bytes, payload_digest: str, original: Original
+        self,
+        uri: str,
+        date: str,
+        ip: str | None,
+        head: bytes,
+        payload_digest: str | None,
+        original: Original,
+        profile: str = REVISIT_PROFILE,
     ) -> WarcRecord:
-        """A capture whose payload an earlier record holds: the block is the HTTP head only."""
+        """A capture whose payload an earlier record holds: the block is the HTTP head only.
+
+        With the server-not-modified profile (a 304) there is no payload, and no payload digest.
+        """
         fields = self._head(date, uri, ip)
         fields += [
-            ("WARC-Profile", REVISIT_PROFILE),
+            ("WARC-Profile", profile),
             ("WARC-Refers-To", original.record_id),
             ("WARC-Refers-To-Target-URI", original.uri),
             ("WARC-Refers-To-Date", original.date),
             ("Content-Type", "application/http;msgtype=response"),
             ("WARC-Block-Digest", self.digest(head)),
-            ("WARC-Payload-Digest", payload_digest),
         ]
+        if payload_digest is not None:
+            fields.append(("WARC-Payload-Digest", payload_digest))
         return WarcRecord("revisit", fields, head)
 
     def request(self, uri: str, date: str, ip: str | None, message: bytes, concurrent_to: str) -> WarcRecord:
