@@ -70,8 +70,9 @@ EXTENSIONS = {
 }
 ITEM_PIPELINES = {
     "harvester.extraction.pipeline.ExtractionPipeline": 300,
-    "harvester.capture.conversion.ConversionPipeline": 500,
     "harvester.corpus.pipeline.CorpusPipeline": 800,
+    # After the corpus: each record names the document's number and version.
+    "harvester.capture.conversion.ConversionPipeline": 850,
 }
 
 # -- Profiles
