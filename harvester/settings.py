@@ -42,6 +42,9 @@ LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's, with every request waiting for a host's robots.txt checked (fetch/robots.py).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "harvester.fetch.robots.RobotsTxtEveryWaiterMiddleware": 100,
     # Below retries and redirects: decides once per article, sees its final response.
     "harvester.state.incremental.IncrementalMiddleware": 540,
     # Scrapy's retries, spaced out with backoff and Retry-After.

@@ -32,6 +32,9 @@ def conversion_fields(item: ArticlePage) -> list[tuple[str, str]]:
         "Harvester-Extractor": EXTRACTOR,
         "Harvester-Document-Id": document_id(item.canonical_url),
         "Harvester-Canonical-URI": item.canonical_url,
+        # The URL requested, when a redirect led from it to the page (the captures cannot tell
+        # which of two requests that end on one URL gave the page).
+        "Harvester-Requested-URI": item.url if item.url != item.final_url else None,
         "Harvester-Site": item.site,
         "Harvester-Kind": item.kind,
         "Harvester-Language": document.language,

@@ -3,20 +3,21 @@
 A page is a 2xx `response` or `revisit` record (a revisit's body is its original record's) that a
 `conversion` record refers to (the crawl made a document of it), or whose URL a site profile calls
 an article, or, on a host no profile names, an HTML page that becomes a document if its markup
-shows a known news CMS (decided when it is read). Each page carries the URL its redirect chain
-started from (3xx records earlier in the same WARC file that lead to it) and its conversion
-record's fields. A page with a conversion record is placed where that record is, any other where
-its own record is: conversion records are written in the order the corpus wrote the documents.
+shows a known news CMS (decided when it is read). Each page carries its conversion record's
+fields, among them the URL requested where a redirect led from it to the page (without that
+record the page's own URL counts as requested: two requests that end on one URL, one redirected
+and one not, look alike in the captures). A page with a conversion record is placed where that
+record is, any other where its own record is: conversion records are written in the order the
+corpus wrote the documents.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag
 
 from harvester.capture.reader import CaptureError, Record, records
 from harvester.profiles import profile_for_url
@@ -50,7 +51,7 @@ class PageCapture:
 
     record: Record
     original: tuple[Path, int] | None  # a revisit's original record
-    url: str  # where its redirect chain started
+    url: str  # the URL requested
     conversion: Conversion | None
     site: str | None
     kind: str | None
@@ -74,13 +75,12 @@ class Scan:
 
     responses: dict[str, tuple[Order, Record]]  # by record id: 2xx responses and revisits
     by_uri_date: dict[tuple[str, str], Record]  # responses by (URI, WARC-Date), for revisits
-    redirects: dict[str, list[tuple[Order, str]]]  # target URL -> (where, source URL) of 3xx records
     conversions: dict[str, tuple[Order, Conversion]]  # by the record id they refer to
     problems: list[str]
 
 
 def scan(files: Iterable[Path]) -> Scan:
-    found = Scan({}, {}, defaultdict(list), {}, [])
+    found = Scan({}, {}, {}, [])
     for index, path in enumerate(files):
         try:
             for record in records(path):
@@ -93,14 +93,10 @@ def scan(files: Iterable[Path]) -> Scan:
 
 
 def _take(found: Scan, order: Order, record: Record) -> None:
-    if record.type in ("response", "revisit") and record.status is not None:
-        if 200 <= record.status < 300:
-            found.responses[record.record_id] = (order, record)
-            if record.type == "response":
-                found.by_uri_date[(record.uri, record.fields.get("WARC-Date", ""))] = record
-        elif 300 <= record.status < 400 and record.header("Location"):
-            target = urldefrag(urljoin(record.uri, record.header("Location") or ""))[0]
-            found.redirects[target].append((order, record.uri))
+    if record.type in ("response", "revisit") and record.status is not None and 200 <= record.status < 300:
+        found.responses[record.record_id] = (order, record)
+        if record.type == "response":
+            found.by_uri_date[(record.uri, record.fields.get("WARC-Date", ""))] = record
     elif record.type == "conversion" and record.fields.get("WARC-Refers-To"):
         conversion = Conversion(record.path, record.offset, record.fields)
         found.conversions.setdefault(record.fields["WARC-Refers-To"], (order, conversion))
@@ -138,7 +134,7 @@ def _page(found: Scan, record: Record, conversion: Conversion | None, order: Ord
     return PageCapture(
         record=record,
         original=_original(found, record),
-        url=_first_url(found, record),
+        url=(conversion.get("Requested-URI") if conversion else None) or uri,
         conversion=conversion,
         site=site,
         kind=kind,
@@ -157,23 +153,3 @@ def _original(found: Scan, record: Record) -> tuple[Path, int] | None:
         key = (record.fields.get("WARC-Refers-To-Target-URI", ""), record.fields.get("WARC-Refers-To-Date", ""))
         original = found.by_uri_date.get(key)
     return (original.path, original.offset) if original else None
-
-
-def _first_url(found: Scan, record: Record) -> str:
-    """The URL the page's redirect chain started from: the latest 3xx record leading to each URL,
-    earlier in the same file (a chain is fetched at once), back to one nothing redirected to."""
-    url, here = record.uri, found.responses[record.record_id][0]
-    seen = {url}
-    while True:
-        leading = [
-            (order, source)
-            for order, source in found.redirects.get(url, ())
-            if source != url and order[0] == here[0] and order[1] < here[1]
-        ]
-        if not leading:
-            return url
-        here, source = max(leading)
-        if source in seen:
-            return url
-        seen.add(source)
-        url = source
