@@ -73,6 +73,7 @@ EXTENSIONS = {
 }
 ITEM_PIPELINES = {
     "harvester.extraction.pipeline.ExtractionPipeline": 300,
+    # `harvester rebuild MANIFEST` puts harvester.rebuild.pipeline.RebuildPipeline in its place.
     "harvester.corpus.pipeline.CorpusPipeline": 800,
     # After the corpus: each record names the document's number and version.
     "harvester.capture.conversion.ConversionPipeline": 850,

@@ -5,6 +5,7 @@ removed; a revisit's body is its original record's. For rebuilds and `harvester 
 
 from __future__ import annotations
 
+import logging
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -15,6 +16,8 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord, ArchiveLoadFailed
 
 from harvester.corpus.manifest import WarcRef
+
+logger = logging.getLogger(__name__)
 
 WARC_SUFFIXES = (".warc.gz", ".warc")
 # Records whose block the scan of a file keeps (small: derived text).
@@ -78,6 +81,8 @@ def warc_files(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found.update((p.name, p) for p in path.iterdir() if p.name.endswith(WARC_SUFFIXES))
+            for still_open in sorted(path.glob("*.warc.gz.open")):
+                logger.warning("%s: still being written (or left by a killed crawl), not read", still_open)
         elif path.is_file():
             found[path.name] = path
         else:

@@ -14,13 +14,16 @@ manifest back to one line per document.
 A crawl numbers new documents itself (`add`); a rebuild or a merge of corpora places documents
 under numbers they already have (`add(..., seq=N)`, or `put` of a whole manifest line and
 `put_version` of a kept version), in any order: the manifest is put back in sequence order when
-the corpus closes. A number or id is never given twice.
+the corpus closes. A number or id is never given twice. A corpus made in one go into a new folder
+(a rebuild from captures) may be opened with `durable=False`: nothing is flushed to disk document
+by document, everything once when it closes; killed, it is made again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 from pathlib import Path
 
@@ -42,8 +45,9 @@ def version_file(entry: Entry) -> str:
 class Corpus:
     """Adds documents and new versions to a corpus folder, keeping numbers and ids unique."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, durable: bool = True) -> None:
         self.folder = folder
+        self.durable = durable
         folder.mkdir(parents=True, exist_ok=True)
         lines = list(read_manifest(folder / MANIFEST))
         self.entries: dict[str, Entry] = {}
@@ -59,7 +63,7 @@ class Corpus:
         self._undo_half_done_versions()
         self._fold(lines)
         self._remove_unlisted_files()
-        self._manifest = ManifestWriter(folder / MANIFEST)
+        self._manifest = ManifestWriter(folder / MANIFEST, durable)
         self._versions: ManifestWriter | None = None
         # The manifest needs folding at close: a version was appended, or a line out of sequence order.
         self._revised = False
@@ -133,7 +137,7 @@ class Corpus:
         if entry.file != file_name(entry.seq, entry.id):
             raise ValueError(f"document {entry.id} number {entry.seq}: its file must be {file_name(entry.seq, entry.id)}")
         _check_text(entry, text)
-        write_atomic(self.folder / entry.file, text)
+        write_atomic(self.folder / entry.file, text, self.durable)
         self._manifest.append(entry)
         self._revised |= entry.seq < self.next_seq  # listed out of sequence order
         self.entries[entry.id] = entry
@@ -149,9 +153,9 @@ class Corpus:
         if entry.file != expected:
             raise ValueError(f"document {entry.id} version {entry.version}: its file must be {expected}")
         _check_text(entry, text)
-        write_atomic(self.folder / entry.file, text)
+        write_atomic(self.folder / entry.file, text, self.durable)
         if self._versions is None:
-            self._versions = ManifestWriter(self.folder / VERSIONS)
+            self._versions = ManifestWriter(self.folder / VERSIONS, self.durable)
         self._versions.append(entry)
         self.versions[(entry.id, entry.version)] = entry
         return entry
@@ -171,8 +175,8 @@ class Corpus:
             version=old.version + 1,
             previous_sha256=old.sha256,
         )
-        write_atomic(self.folder / version_file(old), old_text)
-        write_atomic(current, text)
+        write_atomic(self.folder / version_file(old), old_text, self.durable)
+        write_atomic(current, text, self.durable)
         self._manifest.append(entry)
         self.versions[(doc_id, old.version)] = Entry(**{**old.__dict__, "file": version_file(old)})
         self.entries[doc_id] = entry
@@ -189,6 +193,8 @@ class Corpus:
         if self._revised:
             self._fold(list(read_manifest(self.folder / MANIFEST)))
             self._revised = False
+        if not self.durable:
+            os.sync()  # everything written, at once
 
 
 def _check_text(entry: Entry, text: bytes) -> None:

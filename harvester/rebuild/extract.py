@@ -86,6 +86,8 @@ def read_page(job: Job) -> Result:
         document = extract(page.body, encoding, page.uri, job.site)
     except ExtractionError as error:
         return Result(skipped=reason_key(str(error)), error=str(error))
+    except Exception as error:  # a page the extractor cannot cope with must not end the rebuild
+        return Result(skipped="extraction_error", error=f"{type(error).__name__}: {error}")
     text = encode(document)
     fields = {
         "title": document.title,

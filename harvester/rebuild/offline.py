@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +22,15 @@ from typing import Any
 
 from harvester.corpus.ids import document_id
 from harvester.corpus.store import Corpus
+from harvester.profiles import PROFILES
 from harvester.rebuild.captures import PageCapture, article_pages, scan
 from harvester.rebuild.extract import Job, Result, read_pages
 from harvester.rebuild.report import TextDiff
 
 logger = logging.getLogger(__name__)
+
+# Reasons for no document that are failures (listed in the report), not what the page is.
+FAILURES = ("unreadable", "extraction_error")
 
 
 @dataclass
@@ -40,6 +45,7 @@ class OfflineRebuild:
     failed: list[dict[str, str]] = field(default_factory=list)  # pages that could not be read
     text_changed: list[tuple[int, str, str, TextDiff]] = field(default_factory=list)  # seq, id, url, diff
     problems: list[str] = field(default_factory=list)  # WARC files that could not be read whole
+    seconds: float = 0.0  # how long the rebuild took
 
     def report(self, **about: Any) -> dict[str, Any]:
         return {
@@ -55,18 +61,21 @@ class OfflineRebuild:
                 for seq, doc_id, url, diff in self.text_changed
             ],
             "problems": self.problems,
+            "seconds": round(self.seconds, 3),
         }
 
 
 def rebuild_from_warcs(files: list[Path], corpus_dir: Path, use_stored: bool = False, workers: int = 1) -> OfflineRebuild:
     """Make the corpus in `corpus_dir` (new, or empty) from the WARC files, in file-name order."""
+    started = time.monotonic()
     found = scan(files)
     pages = article_pages(found)
     outcome = OfflineRebuild(pages=len(pages), problems=found.problems)
     numbers = _claimed_numbers(pages)
     free = max(numbers.values(), default=-1) + 1
     jobs = (_job(page, use_stored) for page in pages)
-    corpus = Corpus(corpus_dir)
+    # A new corpus made in one go: flushed to disk once, at the end (a killed rebuild is run again).
+    corpus = Corpus(corpus_dir, durable=False)
     try:
         for page, result in zip(pages, read_pages(jobs, workers)):
             if result.text is None:
@@ -93,6 +102,7 @@ def rebuild_from_warcs(files: list[Path], corpus_dir: Path, use_stored: bool = F
                 outcome.text_changed.append((entry.seq, entry.id, page.final_url, result.stored_diff))
     finally:
         corpus.close()
+    outcome.seconds = time.monotonic() - started
     return outcome
 
 
@@ -112,7 +122,9 @@ def _claimed_numbers(pages: list[PageCapture]) -> dict[str, int]:
 
 def _job(page: PageCapture, use_stored: bool) -> Job:
     conversion = (page.conversion.path, page.conversion.offset) if page.conversion else None
-    return Job(page.record.path, page.record.offset, page.original, page.site, page.detect, conversion, use_stored)
+    # A site whose profile is gone since the crawl is read as a page of no profile.
+    profile = page.site if page.site in PROFILES else None
+    return Job(page.record.path, page.record.offset, page.original, profile, page.detect, conversion, use_stored)
 
 
 def _fields(page: PageCapture, result: Result) -> dict[str, Any]:
@@ -140,7 +152,7 @@ def _no_document(outcome: OfflineRebuild, page: PageCapture, result: Result) -> 
         return
     reason = result.skipped or "unreadable"
     outcome.no_document[reason] += 1
-    if reason == "unreadable":
+    if reason in FAILURES:
         outcome.failed.append({"url": page.final_url, "record": page.record.record_id, "error": result.error or ""})
         logger.error("%s: %s", page.final_url, result.error)
     else:
