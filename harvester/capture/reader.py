@@ -117,9 +117,10 @@ def records(path: Path, keep_blocks: Iterable[str] = TEXT_TYPES) -> Iterator[Rec
         iterator = ArchiveIterator(stream)
         try:
             for record in iterator:
-                found = _record(path, iterator.get_record_offset(), record, record.rec_type in keep)
-                # The length is known once the record is read to its end.
-                yield Record(**{**found.__dict__, "length": iterator.get_record_length()})
+                found = _record(path, 0, record, record.rec_type in keep)
+                # Place and length are known once the record is read to its end (its block first).
+                place = {"offset": iterator.get_record_offset(), "length": iterator.get_record_length()}
+                yield Record(**{**found.__dict__, **place})
         except ArchiveLoadFailed as error:
             raise CaptureError(f"{path}: {error}") from error
 
@@ -133,6 +134,9 @@ def _opened(path: Path, offset: int) -> Iterator[tuple[ArchiveIterator, ArcWarcR
             record = next(iter(iterator))
         except (ArchiveLoadFailed, StopIteration, EOFError, OSError, ValueError, zlib.error) as error:
             raise CaptureError(f"{path.name}@{offset}: no record there ({error or 'end of file'})") from None
+        if not record.format.startswith("warc") or not record.rec_headers.get_header("WARC-Record-ID"):
+            # warcio takes bytes from the middle of a record for an old ARC record now and then.
+            raise CaptureError(f"{path.name}@{offset}: no record there (no WARC record starts there)")
         yield iterator, record
 
 

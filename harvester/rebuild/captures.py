@@ -83,7 +83,7 @@ def scan(files: Iterable[Path]) -> Scan:
     found = Scan({}, {}, {}, [])
     for index, path in enumerate(files):
         try:
-            for record in records(path):
+            for record in records(path, keep_blocks=()):  # texts are read when their page is
                 _take(found, (index, record.offset), record)
         except CaptureError as error:
             # What was read before the damage counts; the rest of the file cannot be reached.
