@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from harvester import __version__
-from harvester.commands import archive, crawl, demo, extract, package, replica, schedule, sites
+from harvester.commands import archive, crawl, demo, extract, package, rebuild, replica, schedule, sites, verify
 
 VERBS = {
     "sites": sites,
@@ -17,6 +17,8 @@ VERBS = {
     "demo": demo,
     "archive": archive,
     "package": package,
+    "rebuild": rebuild,
+    "verify": verify,
 }
 
 

@@ -32,3 +32,5 @@ class ArticlePage:
     # What the corpus did with the document: "new", "changed" or "unchanged".
     outcome: str | None = None
     entry: Entry | None = None
+    # The manifest line a rebuild fetched this page again for (`harvester rebuild MANIFEST`).
+    previous: Entry | None = None

@@ -42,6 +42,9 @@ LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's, with every request waiting for a host's robots.txt checked (fetch/robots.py).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "harvester.fetch.robots.RobotsTxtEveryWaiterMiddleware": 100,
     # Below retries and redirects: decides once per article, sees its final response.
     "harvester.state.incremental.IncrementalMiddleware": 540,
     # Scrapy's retries, spaced out with backoff and Retry-After.
@@ -70,8 +73,10 @@ EXTENSIONS = {
 }
 ITEM_PIPELINES = {
     "harvester.extraction.pipeline.ExtractionPipeline": 300,
-    "harvester.capture.conversion.ConversionPipeline": 500,
+    # `harvester rebuild MANIFEST` puts harvester.rebuild.pipeline.RebuildPipeline in its place.
     "harvester.corpus.pipeline.CorpusPipeline": 800,
+    # After the corpus: each record names the document's number and version.
+    "harvester.capture.conversion.ConversionPipeline": 850,
 }
 
 # -- Profiles

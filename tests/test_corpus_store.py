@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from harvester.corpus.ids import document_id, file_name
-from harvester.corpus.manifest import MANIFEST, VERSIONS, WarcRef, read_manifest
+from harvester.corpus.manifest import MANIFEST, VERSIONS, Entry, WarcRef, read_manifest
 from harvester.corpus.store import Corpus
 
 FIELDS = [
@@ -158,3 +159,90 @@ def test_a_version_change_cut_short_is_undone(tmp_path: Path, new_text_written: 
     assert (tmp_path / "000_aaaaaaaaaaaaaaaa.txt").read_bytes() == b"Title\n\nsecond text"
     assert (tmp_path / "000_aaaaaaaaaaaaaaaa.v1.txt").read_bytes() == b"Title\n\nfirst text"
     assert [e.version for e in read_manifest(tmp_path / MANIFEST)] == [2]
+
+
+# -- documents placed under the numbers they have (a rebuild, a merge)
+B, C = "b" * 16, "c" * 16
+
+
+def entry(doc_id: str, seq: int, data: bytes, version: int = 1, **changes: object) -> Entry:
+    name = f"{seq:03d}_{doc_id}" + (f".v{version}" if changes.pop("kept", False) else "") + ".txt"
+    values = {**fields(f"https://x/{doc_id}"), "seq": seq, "id": doc_id, "file": name, "sha256": hashlib.sha256(data).hexdigest()}
+    return Entry(**{**values, **changes}, version=version)
+
+
+def test_documents_added_out_of_order_are_listed_in_sequence_order(tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path)
+    corpus.add(C, b"seven", fields("https://x/7"), seq=7)
+    corpus.add(A, b"two", fields("https://x/2"), seq=2)
+    corpus.put(entry(B, 4, b"four"), b"four")
+    # A document without a number takes the one after the highest.
+    assert corpus.add("d" * 16, b"eight", fields("https://x/8")).seq == 8
+    corpus.close()
+    assert [(e.seq, e.id) for e in read_manifest(tmp_path / MANIFEST)] == [(2, A), (4, B), (7, C), (8, "d" * 16)]
+    assert (tmp_path / "004_bbbbbbbbbbbbbbbb.txt").read_bytes() == b"four"
+
+
+def test_a_crash_before_the_manifest_is_ordered_is_ordered_at_the_next_open(tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path)
+    corpus.add(C, b"seven", fields("https://x/7"), seq=7)
+    corpus.add(A, b"two", fields("https://x/2"), seq=2)
+    corpus._manifest.close()  # the process dies here
+    Corpus(tmp_path).close()
+    assert [e.seq for e in read_manifest(tmp_path / MANIFEST)] == [2, 7]
+
+
+@pytest.mark.parametrize(
+    ("placed", "message"),
+    [
+        (entry(A, 5, b"x"), "already in the corpus"),  # the id is there
+        (entry(B, 0, b"x"), "number 0 is taken by document aaaaaaaaaaaaaaaa"),
+        (entry(B, 5, b"x", file="005_cccccccccccccccc.txt"), "its file must be 005_bbbbbbbbbbbbbbbb.txt"),
+        (entry(B, 5, b"x", sha256="0" * 64), "does not have the line's sha256"),
+    ],
+)
+def test_a_placed_document_must_fit(tmp_path: Path, placed: Entry, message: str) -> None:
+    corpus = Corpus(tmp_path)
+    corpus.add(A, b"zero", fields("https://x/0"))
+    with pytest.raises(ValueError, match=message):
+        corpus.put(placed, b"x")
+    corpus.close()
+    assert [e.id for e in read_manifest(tmp_path / MANIFEST)] == [A]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["000_aaaaaaaaaaaaaaaa.txt", MANIFEST]
+
+
+def test_kept_versions_are_placed_with_their_document(tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path)
+    corpus.put(entry(A, 3, b"third", version=3), b"third")
+    corpus.put_version(entry(A, 3, b"second", version=2, kept=True), b"second")
+    corpus.put_version(entry(A, 3, b"first", version=1, kept=True), b"first")
+    with pytest.raises(ValueError, match="its file must be 003_bbbbbbbbbbbbbbbb.v1.txt"):
+        corpus.put_version(entry(B, 3, b"first", version=1, kept=True, file="003_aaaaaaaaaaaaaaaa.v1.txt"), b"first")
+    corpus.close()
+    assert [(e.file, e.version) for e in read_manifest(tmp_path / VERSIONS)] == [
+        ("003_aaaaaaaaaaaaaaaa.v1.txt", 1), ("003_aaaaaaaaaaaaaaaa.v2.txt", 2)
+    ]
+    assert (tmp_path / "003_aaaaaaaaaaaaaaaa.v1.txt").read_bytes() == b"first"
+    # The corpus goes on from there: the next text is version 4.
+    corpus = Corpus(tmp_path)
+    assert corpus.revise(A, b"fourth", fields("https://x/a")).version == 4
+    corpus.close()
+
+
+def test_a_corpus_made_in_one_go_is_flushed_once_at_the_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(os, "fsync", lambda fd: calls.append("fsync"))
+    monkeypatch.setattr(os, "sync", lambda: calls.append("sync"))
+    corpus = Corpus(tmp_path / "batch", durable=False)
+    for n in range(3):
+        corpus.add(f"{n:016x}", b"text %d" % n, fields(f"https://x/{n}"))
+    assert calls == []
+    corpus.close()
+    assert calls == ["sync"]
+    # A crawl's corpus makes each document durable before it counts.
+    calls.clear()
+    corpus = Corpus(tmp_path / "crawl")
+    corpus.add("a" * 16, b"text", fields("https://x/a"))
+    assert calls.count("fsync") == 3  # the file, its folder, the manifest line
+    corpus.close()
+    assert "sync" not in calls

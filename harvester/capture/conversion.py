@@ -1,10 +1,12 @@
 """Item pipeline that writes each extracted document into the WARCs as a `conversion` record.
 
 The record holds the document text exactly as the corpus file has it, `WARC-Refers-To` the capture
-of the page it was extracted from, and says which extractor made it, so the corpus can be rebuilt
-from the WARCs alone. It runs after extraction and before the corpus; a document whose identical
-text is already captured for its URL is not written again. Settings: CAPTURE_ENABLED,
-CAPTURE_CONVERSIONS.
+of the page it was extracted from, and says which extractor made it and where the corpus put it
+(number and version), so the corpus can be rebuilt from the WARCs alone (`harvester rebuild
+--from-warc`). It runs after the corpus, so its records come in the order the corpus wrote the
+documents: one for each new document and new version, none for an unchanged one. Without a corpus,
+a document whose identical text is already captured for its URL is not written again. Settings:
+CAPTURE_ENABLED, CAPTURE_CONVERSIONS.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ def conversion_fields(item: ArticlePage) -> list[tuple[str, str]]:
         "Harvester-Extractor": EXTRACTOR,
         "Harvester-Document-Id": document_id(item.canonical_url),
         "Harvester-Canonical-URI": item.canonical_url,
+        # The URL requested, when a redirect led from it to the page (the captures cannot tell
+        # which of two requests that end on one URL gave the page).
+        "Harvester-Requested-URI": item.url if item.url != item.final_url else None,
         "Harvester-Site": item.site,
         "Harvester-Kind": item.kind,
         "Harvester-Language": document.language,
@@ -37,6 +42,9 @@ def conversion_fields(item: ArticlePage) -> list[tuple[str, str]]:
         "Harvester-Modified": document.modified,
         "Harvester-Authors": json.dumps(list(document.authors)) if document.authors else None,
     }
+    if item.entry is not None:
+        fields["Harvester-Seq"] = str(item.entry.seq)
+        fields["Harvester-Version"] = str(item.entry.version)
     return [(name, value) for name, value in fields.items() if value]
 
 
@@ -59,5 +67,14 @@ class ConversionPipeline:
     def process_item(self, item: Any) -> Any:
         if self.capture is None or not isinstance(item, ArticlePage) or item.document is None or item.warc is None:
             return item
-        self.capture.write_conversion(item.final_url, encode(item.document), item.warc.record_id, conversion_fields(item))
+        if item.outcome == "unchanged":
+            return item
+        self.capture.write_conversion(
+            item.final_url,
+            encode(item.document),
+            item.warc.record_id,
+            conversion_fields(item),
+            # A text the corpus just wrote is recorded even if an older capture had it (a reverted edit).
+            dedup=item.outcome is None,
+        )
         return item

@@ -156,11 +156,13 @@ class CaptureMiddleware:
         found = self.dedup.lookup(digest, "response", uri)
         return Original(found.uri, found.date, found.record_id) if found else None
 
-    def write_conversion(self, uri: str, text: bytes, refers_to: str, extra: list[tuple[str, str]]) -> WarcRef | None:
-        """Write derived text beside the capture `refers_to` names; None when this URI's identical
-        text is already in the captures."""
+    def write_conversion(
+        self, uri: str, text: bytes, refers_to: str, extra: list[tuple[str, str]], dedup: bool = True
+    ) -> WarcRef | None:
+        """Write derived text beside the capture `refers_to` names; with `dedup`, None when this
+        URI's identical text is already in the captures."""
         text_digest = self.factory.digest(text)
-        if self.dedup is not None and self.dedup.lookup(text_digest, "conversion", uri, any_uri=False):
+        if dedup and self.dedup is not None and self.dedup.lookup(text_digest, "conversion", uri, any_uri=False):
             self.stats.inc_value("capture/conversions_known")
             return None
         record = self.factory.conversion(uri, warc_date(utc_now()), text, refers_to, extra)

@@ -90,8 +90,9 @@ def read_manifest(path: Path) -> Iterator[Entry]:
 class ManifestWriter:
     """Appends entries to a manifest file, durably, one line each."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, durable: bool = True) -> None:
         self.path = path
+        self.durable = durable
         self._repair_torn_tail()
         self._handle = open(path, "a", encoding="utf-8")
 
@@ -111,7 +112,8 @@ class ManifestWriter:
     def append(self, entry: Entry) -> None:
         self._handle.write(entry.to_json() + "\n")
         self._handle.flush()
-        os.fsync(self._handle.fileno())
+        if self.durable:
+            os.fsync(self._handle.fileno())
 
     def close(self) -> None:
         self._handle.close()

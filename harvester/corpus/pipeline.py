@@ -54,24 +54,8 @@ class CorpusPipeline:
             return item
         assert self.corpus is not None
         doc_id = document_id(item.canonical_url)
-        document = item.document
-        text = encode(document)
-        fields = {
-            "url": item.url,
-            "final_url": item.final_url,
-            "canonical_url": item.canonical_url,
-            "site": item.site,
-            "kind": item.kind,
-            "title": document.title,
-            "published": document.published,
-            "modified": document.modified,
-            "authors": list(document.authors),
-            "language": document.language,
-            "fetched_at": item.fetched_at,
-            "warc": item.warc,
-            # Fields beyond the format's own: an archive copy's original_url, the page charset.
-            "extra": {**document.extra, **_charset(item.encoding)},
-        }
+        text = encode(item.document)
+        fields = entry_fields(item)
         known = self.corpus.get(doc_id)
         try:
             if known is None:
@@ -95,6 +79,28 @@ class CorpusPipeline:
                 "Document %s v%d %s", item.entry.file, item.entry.version, item.canonical_url, extra={"crawler": self.crawler}
             )
         return item
+
+
+def entry_fields(item: ArticlePage) -> dict[str, Any]:
+    """The manifest fields of an extracted page's document, but seq, id, file and sha256."""
+    document = item.document
+    assert document is not None
+    return {
+        "url": item.url,
+        "final_url": item.final_url,
+        "canonical_url": item.canonical_url,
+        "site": item.site,
+        "kind": item.kind,
+        "title": document.title,
+        "published": document.published,
+        "modified": document.modified,
+        "authors": list(document.authors),
+        "language": document.language,
+        "fetched_at": item.fetched_at,
+        "warc": item.warc,
+        # Fields beyond the format's own: an archive copy's original_url, the page charset.
+        "extra": {**document.extra, **_charset(item.encoding)},
+    }
 
 
 def _charset(encoding: str | None) -> dict[str, str]:

@@ -10,12 +10,20 @@ document, in sequence order, as the document format has it.
 Every step is a whole-file atomic write or a durable append, in an order that a crash at any
 point leaves recoverable: opening the folder undoes a half-done version change and folds the
 manifest back to one line per document.
+
+A crawl numbers new documents itself (`add`); a rebuild or a merge of corpora places documents
+under numbers they already have (`add(..., seq=N)`, or `put` of a whole manifest line and
+`put_version` of a kept version), in any order: the manifest is put back in sequence order when
+the corpus closes. A number or id is never given twice. A corpus made in one go into a new folder
+(a rebuild from captures) may be opened with `durable=False`: nothing is flushed to disk document
+by document, everything once when it closes; killed, it is made again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 from pathlib import Path
 
@@ -37,8 +45,9 @@ def version_file(entry: Entry) -> str:
 class Corpus:
     """Adds documents and new versions to a corpus folder, keeping numbers and ids unique."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, durable: bool = True) -> None:
         self.folder = folder
+        self.durable = durable
         folder.mkdir(parents=True, exist_ok=True)
         lines = list(read_manifest(folder / MANIFEST))
         self.entries: dict[str, Entry] = {}
@@ -49,10 +58,14 @@ class Corpus:
             (entry.id, entry.version): entry for entry in read_manifest(folder / VERSIONS)
         }
         self.next_seq = max((entry.seq for entry in self.entries.values()), default=-1) + 1
+        # Which document holds each number.
+        self.seqs: dict[int, str] = {entry.seq: entry.id for entry in self.entries.values()}
         self._undo_half_done_versions()
         self._fold(lines)
         self._remove_unlisted_files()
-        self._manifest = ManifestWriter(folder / MANIFEST)
+        self._manifest = ManifestWriter(folder / MANIFEST, durable)
+        self._versions: ManifestWriter | None = None
+        # The manifest needs folding at close: a version was appended, or a line out of sequence order.
         self._revised = False
 
     # -- recovery
@@ -76,15 +89,19 @@ class Corpus:
         """Move superseded manifest lines to versions.jsonl and rewrite the manifest, one line per
         document in sequence order. Each file is replaced atomically; redoing it is harmless."""
         superseded = [entry for entry in lines if entry.version < self.entries[entry.id].version]
-        if not superseded and len(lines) == len(self.entries):
+        in_order = all(before.seq < after.seq for before, after in zip(lines, lines[1:]))
+        if not superseded and len(lines) == len(self.entries) and in_order:
             return
         for entry in superseded:
             kept = Entry(**{**entry.__dict__, "file": version_file(entry)})
             self.versions.setdefault((entry.id, entry.version), kept)
-        ordered = sorted(self.versions.values(), key=lambda entry: (entry.seq, entry.version))
-        write_atomic(self.folder / VERSIONS, "".join(entry.to_json() + "\n" for entry in ordered).encode("utf-8"))
+        self._write_versions()
         current = sorted(self.entries.values(), key=lambda entry: entry.seq)
         write_atomic(self.folder / MANIFEST, "".join(entry.to_json() + "\n" for entry in current).encode("utf-8"))
+
+    def _write_versions(self) -> None:
+        ordered = sorted(self.versions.values(), key=lambda entry: (entry.seq, entry.version))
+        write_atomic(self.folder / VERSIONS, "".join(entry.to_json() + "\n" for entry in ordered).encode("utf-8"))
 
     def _remove_unlisted_files(self) -> None:
         """Files a crash left between writing a document and listing it, and stale temp files."""
@@ -103,16 +120,44 @@ class Corpus:
         """The document's current version."""
         return self.entries.get(doc_id)
 
-    def add(self, doc_id: str, text: bytes, fields: dict) -> Entry:
-        """Write a new document under the next number; `fields` are the manifest fields but seq/id/file/sha256."""
-        if doc_id in self.entries:
-            raise ValueError(f"document {doc_id} is already in the corpus")
-        seq = self.next_seq
+    def add(self, doc_id: str, text: bytes, fields: dict, seq: int | None = None) -> Entry:
+        """Write a new document under the next number, or under `seq` when it has one already;
+        `fields` are the manifest fields but seq/id/file/sha256."""
+        seq = self.next_seq if seq is None else seq
         entry = Entry(seq=seq, id=doc_id, file=file_name(seq, doc_id), sha256=hashlib.sha256(text).hexdigest(), **fields)
-        write_atomic(self.folder / entry.file, text)
+        return self.put(entry, text)
+
+    def put(self, entry: Entry, text: bytes) -> Entry:
+        """Place a document's manifest line as it is (number, id, version and every field) with its
+        text: a rebuild keeping a line, a merge of corpora."""
+        if entry.id in self.entries:
+            raise ValueError(f"document {entry.id} is already in the corpus")
+        if entry.seq in self.seqs:
+            raise ValueError(f"number {entry.seq} is taken by document {self.seqs[entry.seq]}")
+        if entry.file != file_name(entry.seq, entry.id):
+            raise ValueError(f"document {entry.id} number {entry.seq}: its file must be {file_name(entry.seq, entry.id)}")
+        _check_text(entry, text)
+        write_atomic(self.folder / entry.file, text, self.durable)
         self._manifest.append(entry)
-        self.entries[doc_id] = entry
-        self.next_seq = seq + 1
+        self._revised |= entry.seq < self.next_seq  # listed out of sequence order
+        self.entries[entry.id] = entry
+        self.seqs[entry.seq] = entry.id
+        self.next_seq = max(self.next_seq, entry.seq + 1)
+        return entry
+
+    def put_version(self, entry: Entry, text: bytes) -> Entry:
+        """Keep a superseded version as it is: its text as `NNN_<id>.v<K>.txt`, its line in versions.jsonl."""
+        if (entry.id, entry.version) in self.versions:
+            raise ValueError(f"document {entry.id} version {entry.version} is already kept")
+        expected = file_name(entry.seq, entry.id).removesuffix(".txt") + f".v{entry.version}.txt"
+        if entry.file != expected:
+            raise ValueError(f"document {entry.id} version {entry.version}: its file must be {expected}")
+        _check_text(entry, text)
+        write_atomic(self.folder / entry.file, text, self.durable)
+        if self._versions is None:
+            self._versions = ManifestWriter(self.folder / VERSIONS, self.durable)
+        self._versions.append(entry)
+        self.versions[(entry.id, entry.version)] = entry
         return entry
 
     def revise(self, doc_id: str, text: bytes, fields: dict) -> Entry:
@@ -130,8 +175,8 @@ class Corpus:
             version=old.version + 1,
             previous_sha256=old.sha256,
         )
-        write_atomic(self.folder / version_file(old), old_text)
-        write_atomic(current, text)
+        write_atomic(self.folder / version_file(old), old_text, self.durable)
+        write_atomic(current, text, self.durable)
         self._manifest.append(entry)
         self.versions[(doc_id, old.version)] = Entry(**{**old.__dict__, "file": version_file(old)})
         self.entries[doc_id] = entry
@@ -140,6 +185,18 @@ class Corpus:
 
     def close(self) -> None:
         self._manifest.close()
+        if self._versions is not None:
+            # Kept versions were appended as they came: put them in order too.
+            self._versions.close()
+            self._versions = None
+            self._write_versions()
         if self._revised:
             self._fold(list(read_manifest(self.folder / MANIFEST)))
             self._revised = False
+        if not self.durable:
+            os.sync()  # everything written, at once
+
+
+def _check_text(entry: Entry, text: bytes) -> None:
+    if hashlib.sha256(text).hexdigest() != entry.sha256:
+        raise ValueError(f"{entry.file}: the text does not have the line's sha256")

@@ -3,7 +3,7 @@ replica's own certificate), and hands each request to the copy of the site it na
 
 A crawler reaches it the way it reaches any forward proxy, through `http_proxy`/`https_proxy`, so
 every URL it sees is the real one. Hosts the replica has no copy of get a 502, as from a proxy
-that cannot reach them.
+that cannot reach them. `POST /__replica__/page` changes, removes or breaks a page (admin.py).
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from urllib.parse import urlsplit
 
+from harvester.replica.admin import PATH as ADMIN_PATH
+from harvester.replica.admin import PageOverrides
 from harvester.replica.http import ReplicaRequest, ReplicaResponse, http_date
 from harvester.replica.tls import server_context
 
@@ -35,6 +37,7 @@ class ReplicaProxy:
 
     def __init__(self, sites: dict[str, Handler]) -> None:
         self.sites = sites
+        self.overrides = PageOverrides()
         self.tls: ssl.SSLContext = server_context(sorted(sites))
         self.server: asyncio.Server | None = None
 
@@ -90,6 +93,12 @@ class ReplicaProxy:
                 return
 
     def _respond(self, request: ReplicaRequest) -> ReplicaResponse:
+        if request.path == ADMIN_PATH and request.method == "POST":
+            return self.overrides.handle(request, self._site_answer)
+        response = self._site_answer(self.overrides.without_validators(request))
+        return self.overrides.apply(request, response)
+
+    def _site_answer(self, request: ReplicaRequest) -> ReplicaResponse:
         site = self.sites.get(request.host)
         if site is None:
             return ReplicaResponse(502, b"The replica holds no copy of this host.\n", (("Content-Type", "text/plain"),))

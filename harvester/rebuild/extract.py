@@ -1,0 +1,145 @@
+"""Documents made again from captured pages, in a pool of worker processes (one per core).
+
+A worker reads the page from its WARC record, puts it through the crawl's extraction gate and
+extractor (harvester/extraction: `extract()` is a pure function of the page), and returns the
+document's text and manifest fields; or the text its conversion record holds (`use_stored`). Where
+the page has a conversion record, the two texts are compared. Results come back in the order the
+pages were given, so that the corpus takes the documents in the crawl's order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harvester.capture.reader import CaptureError, Page, page_at, record_at
+from harvester.extraction import charset, checks
+from harvester.extraction.extractor import ExtractionError, extract, parse_html
+from harvester.extraction.pipeline import reason_key
+from harvester.extraction.render import encode
+from harvester.profiles import PROFILES, cms
+from harvester.rebuild.report import TextDiff, text_diff
+
+# Media types the crawl's extraction pipeline takes a document from.
+HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+# Pages handed to a worker at once, and chunks in flight per worker: enough to keep both busy.
+CHUNK = 8
+AHEAD = 4
+
+
+@dataclass(frozen=True)
+class Job:
+    """A page to read: its record (and a revisit's original), its profile, its conversion record."""
+
+    path: Path
+    offset: int
+    original: tuple[Path, int] | None
+    site: str | None
+    detect: bool
+    conversion: tuple[Path, int] | None
+    use_stored: bool
+
+
+@dataclass(frozen=True)
+class Result:
+    text: bytes | None = None
+    # title, published, modified, authors, language, extra: as the corpus pipeline writes them.
+    fields: dict[str, Any] = field(default_factory=dict)
+    skipped: str | None = None  # why no document: an extraction reason key, "unreadable", "not_article"
+    error: str | None = None  # what was wrong, in words
+    stored_diff: TextDiff | None = None  # how today's text differs from the conversion record's
+
+
+def _gate(page: Page) -> str:
+    """The crawl's extraction pipeline's checks before extraction; returns the page's charset."""
+    if page.truncated:
+        raise ExtractionError(f"truncated: the page was cut short ({page.truncated})")
+    content_type = page.header("Content-Type")
+    media_type = (content_type or "text/html").split(";")[0].strip().lower()
+    if media_type not in HTML_TYPES:
+        raise ExtractionError(f"not html: the page is {media_type}")
+    if checks.binary(page.body):
+        raise ExtractionError(f"binary content: sent as {media_type}")
+    encoding, _ = charset.settle(page.body, content_type)
+    return encoding
+
+
+def read_page(job: Job) -> Result:
+    """The document of one captured page (runs in a worker)."""
+    try:
+        page = page_at(job.path, job.offset, job.original)
+        stored = record_at(*job.conversion) if job.conversion else None
+    except CaptureError as error:
+        return Result(skipped="unreadable", error=str(error))
+    try:
+        encoding = _gate(page)
+        if job.detect and cms.detect(page.uri, parse_html(page.body, encoding)) is None:
+            return Result(skipped="not_article")
+        extra = {"charset": charset.label(encoding)} if encoding else {}
+        if job.use_stored and stored is not None:
+            return Result(stored.block, _stored_fields(stored.fields, stored.block or b"", page.uri, job.site, extra))
+        document = extract(page.body, encoding, page.uri, job.site)
+    except ExtractionError as error:
+        return Result(skipped=reason_key(str(error)), error=str(error))
+    except Exception as error:  # a page the extractor cannot cope with must not end the rebuild
+        return Result(skipped="extraction_error", error=f"{type(error).__name__}: {error}")
+    text = encode(document)
+    fields = {
+        "title": document.title,
+        "published": document.published,
+        "modified": document.modified,
+        "authors": list(document.authors),
+        "language": document.language,
+        "extra": {**document.extra, **extra},
+    }
+    differs = stored is not None and stored.block != text
+    return Result(text, fields, stored_diff=text_diff(stored.block or b"", text) if differs else None)
+
+
+def _stored_fields(fields: dict[str, str], text: bytes, url: str, site: str | None, extra: dict) -> dict[str, Any]:
+    """The manifest fields of a conversion record's text: the title is its first line."""
+    profile = PROFILES.get(site or "")
+    return {
+        "title": text.decode("utf-8").split("\n", 1)[0],
+        "published": fields.get("Harvester-Published"),
+        "modified": fields.get("Harvester-Modified"),
+        "authors": json.loads(fields.get("Harvester-Authors") or "[]"),
+        "language": fields.get("Harvester-Language"),
+        "extra": {**(profile.manifest_fields(url) if profile and profile.manifest_fields else {}), **extra},
+    }
+
+
+def _read_pages(jobs: list[Job]) -> list[Result]:
+    return [read_page(job) for job in jobs]
+
+
+def read_pages(jobs: Iterable[Job], workers: int) -> Iterator[Result]:
+    """Each job's result, in order; with more than one worker, read in a process pool, a few
+    chunks ahead of the caller."""
+    if workers <= 1:
+        yield from map(read_page, jobs)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: deque[Future[list[Result]]] = deque()
+        for chunk in _chunks(jobs, CHUNK):
+            pending.append(pool.submit(_read_pages, chunk))
+            if len(pending) >= workers * AHEAD:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def _chunks(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
+    chunk: list[Job] = []
+    for job in jobs:
+        chunk.append(job)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
