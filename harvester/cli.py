@@ -6,11 +6,13 @@ import argparse
 import sys
 
 from harvester import __version__
-from harvester.commands import archive, crawl, demo, extract, package, replica, schedule, sites
+from harvester.commands import archive, crawl, demo, extract, merge_corpus, package, replica, schedule, seed, sites
 
 VERBS = {
     "sites": sites,
     "crawl": crawl,
+    "seed": seed,
+    "merge-corpus": merge_corpus,
     "schedule": schedule,
     "extract": extract,
     "replica": replica,

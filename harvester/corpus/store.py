@@ -103,16 +103,17 @@ class Corpus:
         """The document's current version."""
         return self.entries.get(doc_id)
 
-    def add(self, doc_id: str, text: bytes, fields: dict) -> Entry:
-        """Write a new document under the next number; `fields` are the manifest fields but seq/id/file/sha256."""
+    def add(self, doc_id: str, text: bytes, fields: dict, seq: int | None = None) -> Entry:
+        """Write a new document under the next number (or `seq`, a number given by a distributed
+        crawl's counter: see parts.py); `fields` are the manifest fields but seq/id/file/sha256."""
         if doc_id in self.entries:
             raise ValueError(f"document {doc_id} is already in the corpus")
-        seq = self.next_seq
+        seq = self.next_seq if seq is None else seq
         entry = Entry(seq=seq, id=doc_id, file=file_name(seq, doc_id), sha256=hashlib.sha256(text).hexdigest(), **fields)
         write_atomic(self.folder / entry.file, text)
         self._manifest.append(entry)
         self.entries[doc_id] = entry
-        self.next_seq = seq + 1
+        self.next_seq = max(self.next_seq, seq + 1)
         return entry
 
     def revise(self, doc_id: str, text: bytes, fields: dict) -> Entry:
