@@ -120,11 +120,16 @@ class Frontier:
 
     # -- workers
     def join(self) -> None:
-        self.server.sadd(self.workers_key, self.worker)
         self.heartbeat()
 
-    def heartbeat(self) -> None:
-        self.server.set(self.heartbeat_prefix + self.worker, self.spider.name, px=self.timeout_ms)
+    def heartbeat(self) -> bool:
+        """Beats; False if the last beat had expired (the worker may have been taken for gone, and its
+        leases put back into the queue). It also (re)enters the worker among those holding leases."""
+        with self.server.pipeline(transaction=True) as pipe:
+            pipe.set(self.heartbeat_prefix + self.worker, self.spider.name, px=self.timeout_ms, get=True)
+            pipe.sadd(self.workers_key, self.worker)
+            previous, _ = pipe.execute()
+        return previous is not None
 
     def leave(self) -> int:
         """Gives back the leases still held (none after a clean close) and leaves the crawl."""

@@ -16,6 +16,7 @@ import logging
 import time
 
 from scrapy import signals
+from scrapy.core.engine import ExecutionEngine
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.asyncio import create_looping_call
@@ -27,6 +28,13 @@ from harvester.distributed.scheduler import LeasingScheduler
 logger = logging.getLogger(__name__)
 
 
+def asleep(engine: ExecutionEngine) -> bool:
+    """Whether the engine has nothing in progress: then it looks at the scheduler again only at its
+    next heartbeat (5 s), however full the shared queue is."""
+    slot = engine.scraper.slot
+    return not engine.downloader.active and slot is not None and slot.is_idle()
+
+
 class Worker:
     def __init__(self, crawler: Crawler, timeout: float, poll: float) -> None:
         self.crawler = crawler
@@ -35,7 +43,7 @@ class Worker:
         self.poll = min(poll, self.beat_every)
         self.scheduler: LeasingScheduler | None = None
         self.last_beat = 0.0
-        self.waiting = False  # idle, with the crawl going on elsewhere
+        self.idled = False  # the engine has run out of work once (its start requests are read)
         self.ended = False
         self.tick = create_looping_call(self.look)
 
@@ -64,7 +72,12 @@ class Worker:
         assert self.scheduler is not None
         self.last_beat = time.monotonic()
         frontier = self.scheduler.frontier
-        frontier.heartbeat()
+        if not frontier.heartbeat():
+            self.stats.inc_value("distributed/heartbeat_missed")
+            logger.warning(
+                "This worker missed its heartbeats (DISTRIBUTED_WORKER_TIMEOUT): it may have been taken for"
+                " gone, and the requests it holds put back into the queue, to be fetched twice"
+            )
         for worker, count in frontier.reap().items():
             self.stats.inc_value("distributed/requeued", count)
             logger.warning("Worker %s is gone: %d of its requests go back into the queue", worker, count)
@@ -74,7 +87,7 @@ class Worker:
         if time.monotonic() - self.last_beat >= self.beat_every:
             self.heartbeat()
         engine = self.crawler.engine
-        if not self.waiting or self.ended or engine.spider is None or not engine.spider_is_idle():
+        if not self.idled or self.ended or engine.spider is None or not asleep(engine):
             return
         if self._ended():
             deferred_from_coro(engine.close_spider_async(reason="finished"))
@@ -82,14 +95,13 @@ class Worker:
         assert self.scheduler is not None
         request = self.scheduler.take()
         if request is not None:
-            self.waiting = False
             engine.crawl(request)  # the scheduler keeps it, leased, and the engine sends it
 
     def spider_idle(self) -> None:
         self.heartbeat()
         if self._ended():
             return  # the engine closes the spider, `finished`
-        self.waiting = True
+        self.idled = True
         raise DontCloseSpider
 
     def _ended(self) -> bool:
