@@ -24,7 +24,10 @@ from tests.warcs import records
 
 SITES = ("mofa_en", "mofa_ko")
 # Paced, so that the crawl lasts long enough for every worker to take part.
-PACED = ["DOWNLOAD_DELAY=0.1", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "CONCURRENT_REQUESTS=4", "DISTRIBUTED_WORKER_TIMEOUT=2"]
+PACED = ["DOWNLOAD_DELAY=0.1", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "CONCURRENT_REQUESTS=4"]
+# A worker is taken for gone after this long without a heartbeat: long enough that a loaded machine
+# does not make a live worker miss it (its requests would be fetched twice); short for the kill.
+TIMEOUT = {"kill": "DISTRIBUTED_WORKER_TIMEOUT=2", "no kill": "DISTRIBUTED_WORKER_TIMEOUT=20"}
 # Manifest fields that depend on who fetched a page and when.
 WHO_AND_WHEN = ("seq", "file", "warc", "fetched_at")
 
@@ -43,10 +46,10 @@ class Worker:
         return stdout, stderr
 
 
-def start_worker(out: Path, proxy: str, redis_url: str, number: int, watched: bool = False) -> Worker:
+def start_worker(out: Path, proxy: str, redis_url: str, number: int, timeout: str, watched: bool = False) -> Worker:
     """A worker process. Its output goes to files, as a pipe left unread would stall it; a watched
     worker's log comes through a pipe, to be read as it comes."""
-    args = crawl_args(out, *SITES, settings=PACED, options=["--redis", redis_url])
+    args = crawl_args(out, *SITES, settings=[*PACED, timeout], options=["--redis", redis_url])
     log = out.parent / f"worker{number}.err"
     with open(log.with_suffix(".out"), "w") as stdout, open(log, "w") as stderr:
         process = subprocess.Popen(
@@ -88,7 +91,7 @@ def test_three_workers_crawl_each_article_once(replica: str, redis_url: str, tmp
     assert seeded.returncode == 0, seeded.stderr
     assert seeded.stdout.splitlines() == ["mofa_en: 2 start requests queued", "mofa_ko: 2 start requests queued"]
     out = tmp_path / "out"
-    workers = [start_worker(out, replica, redis_url, number) for number in range(3)]
+    workers = [start_worker(out, replica, redis_url, number, TIMEOUT["no kill"]) for number in range(3)]
     logs = [worker.finish() for worker in workers]
 
     # Each worker wrote its own WARC files; the documents, once each, came from more than one.
@@ -116,8 +119,8 @@ def test_three_workers_crawl_each_article_once(replica: str, redis_url: str, tmp
 
 def test_a_killed_worker_loses_no_request(replica: str, redis_url: str, tmp_path: Path, single: dict) -> None:
     out = tmp_path / "out"
-    victim = start_worker(out, replica, redis_url, 0, watched=True).process
-    survivors = [start_worker(out, replica, redis_url, number) for number in (1, 2)]
+    victim = start_worker(out, replica, redis_url, 0, TIMEOUT["kill"], watched=True).process
+    survivors = [start_worker(out, replica, redis_url, number, TIMEOUT["kill"]) for number in (1, 2)]
     assert victim.stderr is not None
     seen = 0
     for line in victim.stderr:

@@ -20,7 +20,6 @@ import shutil
 import sys
 from pathlib import Path
 
-from harvester.capture.index import index_folder
 from harvester.capture.writer import repair_folder
 from harvester.corpus.files import fsync_dir
 from harvester.corpus.parts import Merged, merge, parts_of
@@ -64,6 +63,9 @@ def merge_output(out: Path, others: list[Path] = ()) -> Merged:
         copy_warcs(other_folders["CAPTURE_DIR"], warc)
         sources += [*parts_of(other_folders["CORPUS_DIR"]), other_folders["CORPUS_DIR"]]
     if warc.is_dir():
+        # Imported here: cdxj-indexer takes long to import, and most runs of `harvester` need it not.
+        from harvester.capture.index import index_folder
+
         repair_folder(warc)
         index_folder(warc)
     return merge(corpus, sources)
