@@ -208,7 +208,10 @@ def crawl_with(setup: str, processes: int, redis_url: str | None, proxy: str, wo
     if any(codes):
         raise SystemExit(f"bench: {setup} failed ({codes}); see {work}/{setup}-*.log")
     manifest = out / "corpus" / "manifest.jsonl"
-    documents = len(manifest.read_text("utf-8").splitlines())
+    documents = len(manifest.read_text("utf-8").splitlines()) if manifest.exists() else 0
+    if documents == 0:
+        tail = (work / f"{setup}-0.log").read_text(errors="replace").splitlines()[-80:]
+        raise SystemExit("\n  ".join([f"bench: {setup} wrote no documents; its log ends:", *tail]))
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     return Run(setup, documents, wall, cpu)
 
@@ -222,6 +225,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", default="1,2,3", help="worker counts to run, e.g. 1,2,3")
+    parser.add_argument("--keep", metavar="DIR", help="work in DIR (an empty folder) and leave the logs there")
     args = parser.parse_args()
     if args.command == "worker":
         worker(args.out, args.redis)
@@ -231,7 +235,8 @@ def main() -> None:
     setups = ["single", *(f"{n} worker{'s' if n > 1 else ''}" for n in counts)]
     runs: dict[str, list[Run]] = {setup: [] for setup in setups}
     with tempfile.TemporaryDirectory(prefix="bench-distributed-") as temp:
-        work = Path(temp)
+        work = Path(args.keep) if args.keep else Path(temp)
+        work.chmod(0o755)  # nginx's worker process, run as root, reads the site as `nobody`
         generate(work / "site", args.articles)
         nginx, nginx_port = start_nginx(work / "site", work / "nginx")
         redis_server, redis_port = start_redis()
