@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import time
 
+import redis
 from scrapy import signals
 from scrapy.core.engine import ExecutionEngine
 from scrapy.crawler import Crawler
@@ -84,6 +85,13 @@ class Worker:
 
     def look(self) -> None:
         """Every poll: the heartbeat when due; for an idle worker, the shared queue and the run."""
+        try:
+            self._look()
+        except redis.RedisError as error:
+            # Logged, and tried again at the next poll: a looping call that raises stops for good.
+            logger.error("Redis: %s", error)
+
+    def _look(self) -> None:
         if time.monotonic() - self.last_beat >= self.beat_every:
             self.heartbeat()
         engine = self.crawler.engine
