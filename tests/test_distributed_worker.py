@@ -20,7 +20,7 @@ import pytest
 from tests.conftest import crawl, crawl_args, harvester_env, run_harvester
 from tests.corpora import check_corpus, warcio_check
 from tests.test_state_resume import expected_urls
-from tests.warcs import records
+from tests.warcs import record_at, records
 
 SITES = ("mofa_en", "mofa_ko")
 # Paced, so that the crawl lasts long enough for every worker to take part.
@@ -109,6 +109,11 @@ def test_three_workers_crawl_each_article_once(replica: str, redis_url: str, tmp
     rows = check_corpus(out / "corpus")
     assert [row["seq"] for row in rows] == list(range(66))
     assert documents(out / "corpus") == single
+    # Each document names its response record, in whichever worker's WARC file it is.
+    for row in rows:
+        record = record_at(out / "warc", row["warc"]["file"], row["warc"]["offset"])
+        assert (record.type, record.url) == ("response", row["final_url"])
+        assert record.headers["WARC-Record-ID"] == row["warc"]["record_id"]
 
     assert article_responses(out / "warc") == Counter(expected_urls("m_5676", "m_4080"))
     warcio_check(out / "warc")

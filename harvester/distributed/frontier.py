@@ -15,12 +15,13 @@ MULTI transaction: the start requests, their fingerprints and `running`, or noth
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Iterable
+from typing import Any
 
 import redis
 from scrapy import Request, Spider
 from scrapy.utils.request import request_from_dict
+from scrapy_redis import picklecompat
 from scrapy_redis.dupefilter import RFPDupeFilter
 
 # Takes the first request of the queue into this worker's leases.
@@ -73,8 +74,11 @@ return 1
 class Frontier:
     """The shared frontier of one site's crawl, seen from one worker."""
 
-    def __init__(self, server: redis.Redis, prefix: str, spider: Spider, worker: str, timeout: float) -> None:
+    def __init__(
+        self, server: redis.Redis, prefix: str, spider: Spider, worker: str, timeout: float, serializer: Any = picklecompat
+    ) -> None:
         self.server = server
+        self.serializer = serializer  # the queue's (SCHEDULER_SERIALIZER), so that both read each other's
         self.spider = spider
         self.worker = worker
         self.timeout_ms = max(1, round(timeout * 1000))
@@ -95,11 +99,11 @@ class Frontier:
 
     # -- requests
     def encode(self, request: Request) -> bytes:
-        """As scrapy-redis's queues store a request (its picklecompat serializer)."""
-        return pickle.dumps(request.to_dict(spider=self.spider), protocol=-1)
+        """As scrapy-redis's queues store a request."""
+        return self.serializer.dumps(request.to_dict(spider=self.spider))
 
     def decode(self, data: bytes) -> Request:
-        return request_from_dict(pickle.loads(data), spider=self.spider)
+        return request_from_dict(self.serializer.loads(data), spider=self.spider)
 
     def lease(self) -> tuple[str, Request] | None:
         """The next request and its lease, or None when the queue is empty."""

@@ -20,6 +20,7 @@ from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy_redis import picklecompat
 from scrapy_redis.scheduler import Scheduler
 
 from harvester.distributed.config import worker_id
@@ -51,6 +52,7 @@ class LeasingScheduler(Scheduler):
             spider,
             worker_id(settings) or "",
             settings.getfloat("DISTRIBUTED_WORKER_TIMEOUT"),
+            self.serializer or picklecompat,
         )
         self.frontier.join()
         return None
