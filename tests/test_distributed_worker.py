@@ -121,6 +121,12 @@ def test_three_workers_crawl_each_article_once(replica: str, redis_url: str, tmp
         path.name.removesuffix(".warc.gz") + ".cdxj" for path in (out / "warc").glob("*.warc.gz")
     }
 
+    # The next crawl with the same Redis is incremental, whichever worker runs it.
+    assert run_harvester("seed", *SITES, "--redis", redis_url, "--fresh").returncode == 0
+    stdout, _ = start_worker(out, replica, redis_url, 3, TIMEOUT["no kill"]).finish()
+    assert "mofa_en (finished): 7 pages; documents 0 new, 0 changed, 0 unchanged; skipped: known 33;" in stdout
+    assert documents(out / "corpus") == single
+
 
 def test_a_killed_worker_loses_no_request(replica: str, redis_url: str, tmp_path: Path, single: dict) -> None:
     out = tmp_path / "out"

@@ -24,13 +24,15 @@ from scrapy.utils.request import request_from_dict
 from scrapy_redis import picklecompat
 from scrapy_redis.dupefilter import RFPDupeFilter
 
-# Takes the first request of the queue into this worker's leases.
+# Takes the first request of the queue into this worker's leases (and the worker among those that
+# hold leases: it may have been taken for gone while it stalled).
 _LEASE = """
 local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #first == 0 then return false end
 redis.call('ZREM', KEYS[1], first[1])
 local field = first[2] .. ':' .. redis.call('INCR', KEYS[3])
 redis.call('HSET', KEYS[2], field, first[1])
+redis.call('SADD', KEYS[4], ARGV[1])
 return {field, first[1]}
 """
 
@@ -107,7 +109,8 @@ class Frontier:
 
     def lease(self) -> tuple[str, Request] | None:
         """The next request and its lease, or None when the queue is empty."""
-        taken = self._lease(keys=[self.queue_key, self.leases_key(self.worker), f"{self.base}:lease_count"])
+        keys = [self.queue_key, self.leases_key(self.worker), f"{self.base}:lease_count", self.workers_key]
+        taken = self._lease(keys=keys, args=[self.worker])
         if not taken:
             return None
         field, data = taken
@@ -191,5 +194,6 @@ class Frontier:
         """Drops the site's run: queue, duplicate filter, leases, status."""
         workers = [member.decode("utf-8") for member in self.server.smembers(self.workers_key)]
         self.server.delete(
-            self.queue_key, self.seen_key, self.status_key, self.workers_key, *(self.leases_key(w) for w in workers)
+            self.queue_key, self.seen_key, self.status_key, self.workers_key, f"{self.base}:lease_count",
+            *(self.leases_key(w) for w in workers),
         )
