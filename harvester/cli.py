@@ -6,11 +6,26 @@ import argparse
 import sys
 
 from harvester import __version__
-from harvester.commands import archive, crawl, demo, extract, package, rebuild, replica, schedule, sites, verify
+from harvester.commands import (
+    archive,
+    crawl,
+    demo,
+    extract,
+    merge_corpus,
+    package,
+    rebuild,
+    replica,
+    schedule,
+    seed,
+    sites,
+    verify,
+)
 
 VERBS = {
     "sites": sites,
     "crawl": crawl,
+    "seed": seed,
+    "merge-corpus": merge_corpus,
     "schedule": schedule,
     "extract": extract,
     "replica": replica,

@@ -1,7 +1,7 @@
 """Scrapy settings of the harvester: the index of every component and knob.
 
 Harvester knobs carry their layer's prefix (PROFILE_, FETCH_, CAPTURE_, EXTRACTION_, CORPUS_, STATE_,
-REPORT_). Paths are relative to the folder the crawl runs in; `harvester crawl --out DIR` (or the
+REPORT_, DISTRIBUTED_). Paths are relative to the folder the crawl runs in; `harvester crawl --out DIR` (or the
 spider argument `out=DIR`) points them into DIR (harvester/output.py).
 """
 
@@ -70,6 +70,12 @@ EXTENSIONS = {
     "harvester.fetch.sizecap.PageSizeCap": 100,
     "harvester.report.progress.ProgressLine": 500,
     "harvester.report.extension.CrawlReport": 500,
+    # A distributed crawl's worker (REDIS_URL): heartbeat, re-queueing gone workers' requests, the end.
+    "harvester.distributed.worker.Worker": 100,
+}
+SPIDER_MIDDLEWARES = {
+    # A distributed crawl (REDIS_URL) is seeded once, by its first worker.
+    "harvester.distributed.seed.SeedMiddleware": 10,
 }
 ITEM_PIPELINES = {
     "harvester.extraction.pipeline.ExtractionPipeline": 300,
@@ -124,3 +130,10 @@ REPORT_ENABLED = True
 REPORT_FILE = "crawl-report.json"  # the crawl's report, one section per site
 REPORT_RUN_ID = ""  # the run a report gathers sites of; a new one per crawl when empty
 REPORT_PROGRESS_INTERVAL = 10.0  # seconds between progress lines; 0: none
+
+# -- Distributed crawls: workers on one or many machines share one frontier in Redis (scrapy-redis)
+REDIS_URL = ""  # redis://HOST:PORT/DB (scrapy-redis's setting); empty: one process, no Redis
+DISTRIBUTED_PREFIX = "harvester"  # first part of the crawl's Redis keys
+DISTRIBUTED_WORKER_ID = ""  # this worker's name in file names and Redis; empty: <host>_<pid>
+DISTRIBUTED_WORKER_TIMEOUT = 30.0  # seconds without a heartbeat before a worker's requests are re-queued
+DISTRIBUTED_POLL_INTERVAL = 1.0  # seconds between an idle worker's looks at the shared queue

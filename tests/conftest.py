@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import redis
 
 ROOT = Path(__file__).resolve().parents[1]
 # ../shared beside the checkout (a worktree may sit one folder deeper).
@@ -50,6 +52,45 @@ def replica() -> Iterator[str]:
     """The replica proxy's address, e.g. http://127.0.0.1:40123."""
     with running_replica() as address:
         yield address
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[str]:
+    """A Redis server of the tests' own on 127.0.0.1 (the Debian package's redis-server), no
+    persistence; yields its URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if "Ready to accept connections" in line:
+            break
+    else:
+        raise AssertionError(f"redis-server did not start (exit status {process.wait()})")
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> str:
+    """The tests' Redis, emptied for this test."""
+    client = redis.Redis.from_url(redis_server)
+    client.flushall()
+    client.close()
+    return redis_server
 
 
 def harvester_env(proxy: str | None = None) -> dict[str, str]:

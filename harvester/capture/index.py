@@ -34,10 +34,11 @@ def index_warc(warc: Path) -> Path:
     return target
 
 
-def index_folder(folder: Path) -> tuple[list[Path], list[tuple[Path, Exception]]]:
-    """Index every closed WARC file in the folder that has no index yet: (indexes written, failures)."""
+def index_folder(folder: Path, only: list[Path] | None = None) -> tuple[list[Path], list[tuple[Path, Exception]]]:
+    """Index every closed WARC file in the folder (or of `only`) that has no index yet: (indexes
+    written, failures)."""
     written, failed = [], []
-    for warc in sorted(folder.glob("*.warc.gz")):
+    for warc in sorted(folder.glob("*.warc.gz") if only is None else only):
         if index_path(warc).exists():
             continue
         try:

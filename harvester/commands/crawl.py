@@ -7,8 +7,14 @@ conditionally; a changed text becomes the document's next version. SIGINT or SIG
 crawl gracefully (in-flight pages finish, files are closed), and `--resume` continues it. Two
 crawls of one DIR at once are refused. At the end: DIR/crawl-report.json and a summary per site.
 
+With `--redis URL` (or REDIS_URL) the process is one worker of a distributed crawl: the sites'
+frontier, crawl state, digest index and document numbers are shared in Redis, the worker writes
+its own WARC files and corpus part, and the worker that ends last in DIR merges the parts
+(harvester/distributed/, `harvester merge-corpus`).
+
 Exit status: 0 every site finished; 1 a site ended otherwise; 2 refused (usage, DIR locked);
-3 stopped before the end (signal, full disk), to be continued with --resume.
+3 stopped before the end (signal, full disk), to be continued with --resume (or, for a worker, by
+the other workers).
 """
 
 from __future__ import annotations
@@ -19,15 +25,17 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from scrapy import signals
+from scrapy import Spider, signals
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 from scrapy.utils.defer import deferred_from_coro
 
+from harvester.commands.merge_corpus import merge_if_last
+from harvester.distributed.config import distributed, worker_id
 from harvester.extraction import dates
 from harvester.output import job_dir, output_settings
 from harvester.profiles import PROFILES
-from harvester.report.extension import read_report
+from harvester.report.extension import read_report, report_path
 from harvester.report.summary import summary_line
 from harvester.state.jobs import close_job, mark_running, open_job, remove_job
 from harvester.state.lock import LOCK_FILE, FolderLock, OutputLocked
@@ -45,6 +53,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--since", metavar="DATE", help="stop paging at list pages older than DATE (YYYY-MM-DD)")
     parser.add_argument("--max-pages", type=int, metavar="N", help="list pages read per list source")
+    parser.add_argument(
+        "--redis", metavar="URL", help="run as one worker of a distributed crawl sharing redis://HOST:PORT/DB"
+    )
     parser.add_argument(
         "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting, e.g. -s DOWNLOAD_DELAY=0"
     )
@@ -78,13 +89,16 @@ def crawl_settings(out: Path, overrides: list[str] = (), **knobs: Any) -> Settin
     return settings
 
 
-def crawl(sites: list[str], settings: Settings, resume: bool = False) -> dict[str, dict[str, Any]]:
-    """Crawl the sites one after another; returns each site's final Scrapy stats.
+def crawl(sites: list[str | type[Spider]], settings: Settings, resume: bool = False) -> dict[str, dict[str, Any]]:
+    """Crawl the sites (profile names, or spider classes) one after another; returns each site's
+    final Scrapy stats.
 
     Each site's crawl keeps its job in STATE_DIR/jobs/<site> (resumed with `resume`); the run stops
-    at the first site that is stopped before its end."""
+    at the first site that is stopped before its end. A worker of a distributed crawl has no job:
+    its queue is the crawl's, in Redis."""
     settings.set("REPORT_RUN_ID", settings.get("REPORT_RUN_ID") or str(uuid.uuid4()), priority="cmdline")
     state_dir = Path(settings.get("STATE_DIR"))
+    jobs = not distributed(settings)
     process = AsyncCrawlerProcess(settings)
     # AsyncCrawlerProcess has installed the asyncio reactor: importing it now gets that one.
     from twisted.internet import reactor
@@ -93,22 +107,25 @@ def crawl(sites: list[str], settings: Settings, resume: bool = False) -> dict[st
 
     async def one_by_one() -> None:
         try:
-            for name in sites:
-                crawler = process.create_crawler(name)
+            for site in sites:
+                crawler = process.create_crawler(site)
+                name = site if isinstance(site, str) else site.name
                 job = job_dir(state_dir, name)
-                open_job(job, resume)
-                crawler.settings.set("JOBDIR", str(job), priority="cmdline")
-                mark_running(job)
+                if jobs:
+                    open_job(job, resume)
+                    crawler.settings.set("JOBDIR", str(job), priority="cmdline")
+                    mark_running(job)
 
                 # In the spider's close, not after the crawl: on a signal the reactor stops right after.
                 def closed(reason: str, name: str = name, crawler: Crawler = crawler, job: Path = job) -> None:
                     results[name] = crawler.stats.get_stats()
-                    close_job(job, reason)
+                    if jobs:
+                        close_job(job, reason)
 
                 crawler.signals.connect(closed, signal=signals.spider_closed, weak=False)
                 await process.crawl(crawler)
                 reason = results.get(name, {}).get("finish_reason")
-                if reason == "finished":
+                if reason == "finished" and jobs:
                     remove_job(job)  # nothing left to resume
                 if reason in STOPPED:
                     break
@@ -131,8 +148,13 @@ def run(args: argparse.Namespace) -> int:
         STATE_REFRESH_AFTER=args.refresh_after,
         PROFILE_SINCE=args.since,
         PROFILE_MAX_LIST_PAGES=args.max_pages,
+        REDIS_URL=args.redis,
     )
-    lock = FolderLock(Path(settings.get("STATE_DIR")) / LOCK_FILE)
+    worker = worker_id(settings)
+    if worker:
+        # One name for every component of this worker (the default is made of the process id).
+        settings.set("DISTRIBUTED_WORKER_ID", worker, priority="cmdline")
+    lock = FolderLock(Path(settings.get("STATE_DIR")) / LOCK_FILE, shared=worker is not None)
     try:
         lock.acquire()
     except OutputLocked as error:
@@ -142,16 +164,19 @@ def run(args: argparse.Namespace) -> int:
         results = crawl(sites, settings, resume=args.resume)
     finally:
         lock.release()
-    report = read_report(Path(settings.get("REPORT_FILE")))
+    report = read_report(report_path(Path(settings.get("REPORT_FILE")), worker))
     for name, section in report.get("sites", {}).items():
         if name in results:
             print(summary_line(name, section))
     stopped = [name for name, stats in results.items() if stats.get("finish_reason") in STOPPED]
     if stopped:
         reason = results[stopped[0]]["finish_reason"]
-        print(f"harvester crawl: stopped ({reason}) during {stopped[0]}; `--resume` continues it", file=sys.stderr)
+        again = "the other workers go on, and a worker started again joins them" if worker else "`--resume` continues it"
+        print(f"harvester crawl: stopped ({reason}) during {stopped[0]}; {again}", file=sys.stderr)
         return 3
     failed = [name for name, stats in results.items() if stats.get("finish_reason") != "finished"]
     for name in failed:
         print(f"harvester crawl: {name} ended with {results[name].get('finish_reason')}", file=sys.stderr)
+    if worker and not failed:
+        merge_if_last(args.out)
     return 1 if failed or len(results) < len(sites) else 0

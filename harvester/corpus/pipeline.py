@@ -1,7 +1,9 @@
 """Item pipeline that writes each extracted document into the corpus folder.
 
-Settings: CORPUS_ENABLED, CORPUS_DIR. A document not in the corpus yet is written under the next
-number (`corpus/documents/new`); one whose text changed becomes its next version
+Settings: CORPUS_ENABLED, CORPUS_DIR; in a distributed crawl (REDIS_URL), DISTRIBUTED_PREFIX and
+DISTRIBUTED_WORKER_ID: the documents go to this worker's part, CORPUS_DIR/parts/<worker>/
+(corpus/parts.py). A document not in the corpus yet is written under the next number
+(`corpus/documents/new`); one whose text changed becomes its next version
 (`corpus/documents/changed`); one whose text is the same is not written again
 (`corpus/documents/unchanged`). `corpus/documents` counts the files written. The item leaves with
 its `outcome` and manifest `entry` set. A document that cannot be written for want of space is
@@ -12,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +24,10 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from harvester import signals as harvester_signals
 from harvester.corpus.ids import document_id
+from harvester.corpus.parts import CorpusPart, part_folder
+from harvester.corpus.registry import DocumentRegistry
 from harvester.corpus.store import Corpus
+from harvester.distributed.config import connect, worker_id
 from harvester.extraction.charset import label
 from harvester.extraction.render import encode
 from harvester.fetch.errors import disk_full
@@ -30,20 +37,28 @@ logger = logging.getLogger(__name__)
 
 
 class CorpusPipeline:
-    def __init__(self, crawler: Crawler, folder: Path) -> None:
+    def __init__(self, crawler: Crawler, folder: Path, open_corpus: Callable[[], Corpus | CorpusPart] | None = None) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.folder = folder
-        self.corpus: Corpus | None = None
+        self.open_corpus = open_corpus or partial(Corpus, folder)
+        self.corpus: Corpus | CorpusPart | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CorpusPipeline:
-        if not crawler.settings.getbool("CORPUS_ENABLED"):
+        settings = crawler.settings
+        if not settings.getbool("CORPUS_ENABLED"):
             raise NotConfigured
-        return cls(crawler, Path(crawler.settings.get("CORPUS_DIR")))
+        folder = Path(settings.get("CORPUS_DIR"))
+        worker = worker_id(settings)
+        if worker is None:
+            return cls(crawler, folder)
+        # A distributed crawl: this worker's part, numbered by the crawl's shared counter.
+        registry = DocumentRegistry(connect(settings), settings.get("DISTRIBUTED_PREFIX"))
+        return cls(crawler, folder, partial(CorpusPart, part_folder(folder, worker), registry))
 
     def open_spider(self) -> None:
-        self.corpus = Corpus(self.folder)
+        self.corpus = self.open_corpus()
 
     def close_spider(self) -> None:
         if self.corpus is not None:

@@ -3,7 +3,8 @@ asked, and then conditionally; what each fetch found is kept in the crawl state.
 
 Settings: STATE_ENABLED, STATE_DIR, STATE_REFRESH_AFTER (days; a known article is fetched again once
 its last fetch is that old; negative: never), CORPUS_ENABLED and CORPUS_DIR (an article whose
-document the corpus does not hold is fetched anew). A known article is also fetched again when a feed or
+document the corpus does not hold is fetched anew); in a distributed crawl (REDIS_URL), the state
+and the corpus's documents are the crawl's, in Redis (state/redis_store.py, corpus/registry.py). A known article is also fetched again when a feed or
 sitemap dates its entry after the last fetch (`meta["listed_at"]`). Such a request carries
 `If-None-Match`/`If-Modified-Since` from the last fetch, and `meta["revisit_of"]` (the response
 record the last 200 was captured in) for the capture of a 304. A 304 ends there: the state is
@@ -20,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -36,8 +37,11 @@ from twisted.python.failure import Failure
 from harvester import signals as harvester_signals
 from harvester.capture.records import warc_date
 from harvester.corpus.manifest import MANIFEST, read_manifest
+from harvester.corpus.registry import DocumentRegistry
+from harvester.distributed.config import connect, distributed
 from harvester.fetch.errors import error_kind
 from harvester.items import ArticlePage
+from harvester.state.redis_store import RedisCrawlState
 from harvester.state.store import STATE_FILE, CrawlState, PageState
 
 logger = logging.getLogger(__name__)
@@ -64,9 +68,9 @@ class IncrementalMiddleware:
     def __init__(
         self,
         crawler: Crawler,
-        state: CrawlState,
+        state: CrawlState | RedisCrawlState,
         refresh_after: timedelta | None,
-        documents: set[str] | None = None,
+        documents: Container[str] | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.crawler = crawler
@@ -83,10 +87,18 @@ class IncrementalMiddleware:
         if not settings.getbool("STATE_ENABLED"):
             raise NotConfigured
         days = settings.getfloat("STATE_REFRESH_AFTER")
-        state = CrawlState(Path(settings.get("STATE_DIR")) / STATE_FILE)
-        documents = None
-        if settings.getbool("CORPUS_ENABLED"):
-            documents = {entry.id for entry in read_manifest(Path(settings.get("CORPUS_DIR")) / MANIFEST)}
+        state: CrawlState | RedisCrawlState
+        documents: Container[str] | None = None
+        if distributed(settings):
+            # One state and one corpus for all the workers of the crawl.
+            server, prefix = connect(settings), settings.get("DISTRIBUTED_PREFIX")
+            state = RedisCrawlState(server, prefix)
+            if settings.getbool("CORPUS_ENABLED"):
+                documents = DocumentRegistry(server, prefix)
+        else:
+            state = CrawlState(Path(settings.get("STATE_DIR")) / STATE_FILE)
+            if settings.getbool("CORPUS_ENABLED"):
+                documents = {entry.id for entry in read_manifest(Path(settings.get("CORPUS_DIR")) / MANIFEST)}
         middleware = cls(crawler, state, timedelta(days=days) if days >= 0 else None, documents)
         crawler.signals.connect(middleware.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(middleware.item_dropped, signal=signals.item_dropped)

@@ -1,0 +1,35 @@
+"""The crawl state in Redis, for a distributed crawl: what each article's last fetch found, shared
+by all the workers (one hash, `<DISTRIBUTED_PREFIX>:state`, URL -> page state as JSON).
+
+Same interface as the SQLite state (store.py); every write is one HSET, atomic. Redis keeps it as
+durably as it is configured to (RDB snapshots or the AOF): an article whose state is lost is
+simply fetched again by the next crawl.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import astuple
+
+import redis
+
+from harvester.state.store import PageState
+
+
+class RedisCrawlState:
+    def __init__(self, server: redis.Redis, prefix: str) -> None:
+        self.server = server
+        self.key = f"{prefix}:state"
+
+    def get(self, url: str) -> PageState | None:
+        value = self.server.hget(self.key, url)
+        return PageState(*json.loads(value)) if value else None
+
+    def put(self, page: PageState) -> None:
+        self.server.hset(self.key, page.url, json.dumps(astuple(page), ensure_ascii=False))
+
+    def __len__(self) -> int:
+        return self.server.hlen(self.key)
+
+    def close(self) -> None:
+        self.server.close()
