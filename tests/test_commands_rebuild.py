@@ -236,3 +236,12 @@ def test_a_rebuild_into_a_folder_holding_a_corpus_is_refused(crawled: Path) -> N
     result = run_harvester("rebuild", "--from-warc", str(crawled / "warc"), "--out", str(crawled))
     assert result.returncode == 2
     assert "already holds a corpus" in result.stderr
+
+
+def test_a_manifest_listing_a_number_twice_is_refused(crawled: Path, tmp_path: Path) -> None:
+    rows = lines(crawled / "corpus/manifest.jsonl")[:2]
+    rows[1]["seq"] = rows[0]["seq"]
+    (tmp_path / "manifest.jsonl").write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), "utf-8")
+    result = run_harvester("rebuild", str(tmp_path / "manifest.jsonl"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "lists a number twice; see `harvester verify" in result.stderr

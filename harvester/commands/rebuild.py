@@ -109,7 +109,7 @@ def read_source(manifest: Path) -> tuple[list[Entry], list[Entry]]:
     versions = list(read_manifest(manifest.parent / VERSIONS))
     for name, values in (("number", [entry.seq for entry in entries]), ("id", [entry.id for entry in entries])):
         if len(set(values)) != len(values):
-            raise SystemExit(f"harvester rebuild: {manifest} lists a {name} twice; see `harvester verify {manifest.parent}`")
+            raise ValueError(f"{manifest} lists a {name} twice; see `harvester verify {manifest.parent}`")
     return entries, versions
 
 
@@ -117,7 +117,11 @@ def from_sites(args: argparse.Namespace) -> int:
     if not args.manifest.is_file():
         print(f"harvester rebuild: no such manifest: {args.manifest}", file=sys.stderr)
         return 2
-    entries, versions = read_source(args.manifest)
+    try:
+        entries, versions = read_source(args.manifest)
+    except ValueError as error:
+        print(f"harvester rebuild: {error}", file=sys.stderr)
+        return 2
     ledger = Ledger()
     settings = rebuild_settings(args.out, args.set)
     groups: dict[str | None, list[Entry]] = defaultdict(list)
