@@ -117,7 +117,7 @@ def test_sigkill_anywhere_then_resume_gives_every_document_once(replica: str, tm
 
 def test_a_second_crawl_of_the_same_folder_is_refused(replica: str, tmp_path: Path) -> None:
     # Paced so that it is still crawling when the second has started up, on a loaded machine too.
-    first = start(tmp_path, replica, "mofa_en", settings=[*SLOW, "DOWNLOAD_DELAY=0.3"])
+    first = start(tmp_path, replica, "mofa_en", settings=[*SLOW, "DOWNLOAD_DELAY=1.0"])
     wait_for_documents(first, 1)
     second = run_harvester(*crawl_args(tmp_path, "mofa_en"), proxy=replica)
     assert second.returncode == 2
