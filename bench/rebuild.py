@@ -8,9 +8,10 @@ written again, as response and conversion records, under new article numbers unt
 `--pages` of them (the pages of every site's real markup, each site's share as in the crawl).
 Then `harvester rebuild --from-warc` makes the corpus of them with `--jobs 1` (extraction in the
 main process) and `--jobs N` (a process pool, N the cores), alternately, `--rounds` times.
-Reported: documents/s per run (documents / the rebuild's own time, process start-up excluded),
-how many cores were busy (CPU time of the rebuild and its workers / that time), the medians, and the
-ratio. On a machine other work shares, the ratio understates: see the cores busy and the load.
+Each round also times a pure-CPU task in one process and in N: the most a pool can gain on the
+machine at that moment (on a machine other work shares, less than N). Reported: documents/s per run
+(documents / the rebuild's own time, process start-up excluded), how many cores were busy (CPU time
+of the rebuild and its workers / that time), the medians, and the ratio beside the calibration's.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,6 +110,27 @@ def rebuild(captures: Path, jobs: int) -> Run:
         return Run(report["documents"], report["seconds"], cpu)
 
 
+def burn(rounds: int) -> int:
+    total = 0
+    for number in range(rounds):
+        total += number * number
+    return total
+
+
+def calibration(cores: int) -> float:
+    """How much faster a pure-CPU task runs in `cores` processes than in one, right now: the most a
+    process pool can gain on this machine while other work shares it."""
+    tasks = [2_000_000] * (4 * cores)
+    started = time.monotonic()
+    for task in tasks:
+        burn(task)
+    alone = time.monotonic() - started
+    started = time.monotonic()
+    with ProcessPoolExecutor(max_workers=cores) as pool:
+        list(pool.map(burn, tasks))
+    return alone / (time.monotonic() - started)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=3000)
@@ -120,7 +144,10 @@ def main() -> None:
         size = sum(path.stat().st_size for path in captures.glob("*.warc.gz"))
         print(f"captures: {args.pages} article pages of {len(PROFILES) - 1} sites, {size / 1e6:.1f} MB of WARC; {cores} cores")
         runs: dict[int, list[Run]] = {1: [], cores: []}
+        calibrations: list[float] = []
         for round_ in range(1, args.rounds + 1):
+            calibrations.append(calibration(cores))
+            print(f"round {round_}, calibration: a pure-CPU task runs {calibrations[-1]:.2f}x faster in {cores} processes")
             for jobs in runs:
                 run = rebuild(captures, jobs)
                 runs[jobs].append(run)
@@ -133,7 +160,8 @@ def main() -> None:
         cpu = statistics.median(run.cpu * 1000 / run.documents for run in values)
         busy = statistics.median(run.cpu / run.seconds for run in values)
         print(f"median --jobs {jobs}: {rates[jobs]:6.1f} documents/s, {cpu:.1f} ms CPU per document, {busy:.2f} cores busy")
-    print(f"ratio: {rates[cores] / rates[1]:.2f}x with {cores} processes; load average now {os.getloadavg()[0]:.1f}")
+    ratio, possible = rates[cores] / rates[1], statistics.median(calibrations)
+    print(f"ratio: {ratio:.2f}x with {cores} processes, where a pure-CPU task gains {possible:.2f}x (load average now {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":
