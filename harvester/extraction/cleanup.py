@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from lxml.etree import _Element
 
 from harvester.extraction.html_text import BLOCK_TAGS
-from harvester.extraction.selection import Found
+from harvester.extraction.selection import Found, matcher
 
 # Only the last few blocks can be a sign-off: one earlier is part of the article.
 SIGNOFF_WINDOW = 3
@@ -34,7 +34,7 @@ def remove_elements(root: _Element, selectors: Iterable[str]) -> int:
     """Remove what the CSS selectors match from the page; returns how many elements went."""
     removed = 0
     for css in selectors:
-        for element in root.cssselect(css):
+        for element in matcher(css)(root):
             if element.getparent() is not None:
                 element.drop_tree()
                 removed += 1
@@ -66,7 +66,7 @@ def alt_captions(element: _Element, selector: str | None) -> None:
     """Replace the matched images inside `element` by a paragraph of their alt text."""
     if not selector:
         return
-    for image in element.cssselect(selector):
+    for image in matcher(selector)(element):
         alt = _flat(image.get("alt") or "")
         if not alt:
             continue

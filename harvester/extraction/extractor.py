@@ -20,7 +20,7 @@ from harvester.extraction import charset, checks, cleanup, dates, generic, metad
 from harvester.extraction.errors import ExtractionError
 from harvester.extraction.html_text import element_blocks
 from harvester.extraction.render import Document
-from harvester.extraction.selection import alternatives, find, find_first
+from harvester.extraction.selection import alternatives, find, find_first, matcher
 from harvester.profiles import Selector, SiteProfile, get_profile, profile_for_page
 
 __all__ = ["EXTRACTOR", "ExtractionError", "extract", "parse_html", "split_authors"]
@@ -64,7 +64,7 @@ def first_text(root: _Element, selector: Selector | None, drop: Iterable[str] = 
             if isinstance(found, str):
                 text = " ".join(found.split())
             else:
-                for unwanted in [node for css in drop for node in found.cssselect(css)]:
+                for unwanted in [node for css in drop for node in matcher(css)(found)]:
                     unwanted.drop_tree()
                 text = text_of(found)
             if text:
@@ -77,7 +77,7 @@ def all_authors(root: _Element, selector: Selector | None, drop: Iterable[str] =
     names: list[str] = []
     for found in find_first(root, selector):
         if not isinstance(found, str):
-            for unwanted in [node for css in drop for node in found.cssselect(css)]:
+            for unwanted in [node for css in drop for node in matcher(css)(found)]:
                 unwanted.drop_tree()
         text = found if isinstance(found, str) else text_of(found)
         names.extend(name for name in split_authors(text) if name not in names)

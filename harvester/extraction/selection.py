@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import lru_cache
 from html import unescape
 from typing import Any
 
-from lxml.etree import _Element
+from lxml.cssselect import CSSSelector
+from lxml.etree import XPath, _Element
 
 JSONLD = "jsonld:"
 _XPATH_CALL = re.compile(r"^[a-z][a-z-]*\(")
@@ -28,15 +30,26 @@ def alternatives(selector: str | tuple[str, ...] | None) -> tuple[str, ...]:
     return (selector,) if isinstance(selector, str) else selector
 
 
+def is_xpath(selector: str) -> bool:
+    return selector.startswith(("/", "(")) or bool(_XPATH_CALL.match(selector))
+
+
+@lru_cache(maxsize=1024)
+def matcher(selector: str) -> Callable[[_Element], Any]:
+    """A CSS selector or an XPath, compiled once: compiling (CSS to XPath, XPath to code) costs
+    more than matching it on a page, and profiles use the same few selectors on every page."""
+    return XPath(selector) if is_xpath(selector) else CSSSelector(selector, translator="html")
+
+
 def find(root: _Element, selector: str) -> list[Found]:
     """Elements and strings one selector finds, in document order; blank strings left out."""
     if selector.startswith(JSONLD):
         return jsonld_values(root, selector[len(JSONLD) :])
-    if selector.startswith(("/", "(")) or _XPATH_CALL.match(selector):
-        result = root.xpath(selector)
-        items = result if isinstance(result, list) else [result] if isinstance(result, str) else []
-        return [item if isinstance(item, _Element) else str(item) for item in items if _present(item)]
-    return root.cssselect(selector)
+    result = matcher(selector)(root)
+    if not is_xpath(selector):
+        return result
+    items = result if isinstance(result, list) else [result] if isinstance(result, str) else []
+    return [item if isinstance(item, _Element) else str(item) for item in items if _present(item)]
 
 
 def find_first(root: _Element, selector: str | tuple[str, ...] | None) -> list[Found]:
@@ -61,7 +74,7 @@ def jsonld_objects(root: _Element) -> Iterator[dict[str, Any]]:
     A script that is not valid JSON is passed over: such pages exist, and the visible page
     remains to be read.
     """
-    for script in root.xpath("//script[@type='application/ld+json']"):
+    for script in matcher("//script[@type='application/ld+json']")(root):
         try:
             data = json.loads(script.text or "", strict=False)
         except ValueError:

@@ -43,6 +43,10 @@ _PAGE_NUMBER = re.compile(r"[?&](?:page|pageIndex|pageNo|pg|np|cpage)=(\d+)", re
 _FEED_ENTRIES = "//item | //entry"
 _FEED_LINK = "link/text() | link[not(@rel) or @rel='alternate']/@href"
 _FEED_DATE = "updated/text() | pubDate/text() | published/text() | date/text()"
+# Articles go before further list pages, feeds and sitemaps (priority 0): the frontier then holds
+# the articles of the list pages being read, not every article of every list page read so far, so
+# memory stays flat however large the site.
+ARTICLE_PRIORITY = 1
 
 
 def page_number(url: str) -> int | None:
@@ -113,7 +117,9 @@ class ProfileSpider(scrapy.Spider):
         if listed_at and self.since and datetime.fromisoformat(listed_at) < self.since:
             self.crawler.stats.inc_value("spider/skipped/before_since")
             return None
-        return self.request(canonical, self.parse_article, meta={"article": True, "listed_at": listed_at})
+        return self.request(
+            canonical, self.parse_article, meta={"article": True, "listed_at": listed_at}, priority=ARTICLE_PRIORITY
+        )
 
     def _moment(self, text: str | None) -> str | None:
         """A feed or sitemap date as UTC ISO 8601 (a bare day counts from its start, site time)."""

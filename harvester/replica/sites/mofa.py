@@ -22,6 +22,7 @@ from harvester.replica.http import ReplicaRequest, ReplicaResponse, html, not_fo
 
 HOSTS = ("www.mofa.go.kr", "mofa.go.kr")
 ROWS_PER_PAGE = 10
+PAGES_PER_BLOCK = 10  # page numbers the pager shows at once
 GATE_COOKIE = "TMOSHCooKie"
 LIST_QUERY = (
     "srchFr=&amp;srchTo=&amp;srchWord=&amp;srchTp=&amp;multi_itm_seq=0&amp;itm_seq_1=0"
@@ -215,13 +216,22 @@ def _list_rows(board: Board, page: int) -> str:
 
 
 def _paging(board: Board, page: int) -> str:
+    """The eGov pager: the block of ten page numbers holding `page`, with first/prev/next/last."""
     pages = max(1, -(-len(board.articles) // ROWS_PER_PAGE))
-    links = []
-    for number in range(1, pages + 1):
-        css = ' class="on"' if number == page else ""
-        links.append(f'<a href="./list.do?page={number}&amp;{LIST_QUERY}"{css}>{number}</a>')
-    last = f'<a href="./list.do?page={pages}&amp;{LIST_QUERY}" class="last"><span class="hide">last</span></a>'
-    return f'<div class="paging">\n\t\t\t{" ".join(links)}\n\t\t\t{last}\n\t\t</div>'
+    start = (page - 1) // PAGES_PER_BLOCK * PAGES_PER_BLOCK + 1
+    end = min(start + PAGES_PER_BLOCK - 1, pages)
+
+    def link(number: int, css: str = "", label: str = "") -> str:
+        attribute = f' class="{css}"' if css else ""
+        text = f'<span class="hide">{label}</span>' if label else str(number)
+        return f'<a href="./list.do?page={number}&amp;{LIST_QUERY}"{attribute}>{text}</a>'
+
+    links = [link(1, "first", "first"), link(start - 1, "prev", "prev")] if start > 1 else []
+    links += [link(number, "on" if number == page else "") for number in range(start, end + 1)]
+    if end < pages:
+        links.append(link(end + 1, "next", "next"))
+    links.append(link(pages, "last", "last"))
+    return f'<div class="paging">\n\t\t\t{" ".join(links)}\n\t\t</div>'
 
 
 def list_page(board: Board, page: int) -> str:
