@@ -27,6 +27,8 @@ class ArticlePage:
     # Why the body is not the whole page: "length" (cut at FETCH_MAX_PAGE_SIZE) or "disconnect".
     truncated: str | None = None
     document: Document | None = None
+    # The document's file bytes (the document format), rendered where it was extracted.
+    text: bytes | None = field(default=None, repr=False)
     # Why no document came of the page (a stats key part, e.g. "bot_wall"), set where it is dropped.
     skipped: str | None = None
     # What the corpus did with the document: "new", "changed" or "unchanged".

@@ -117,6 +117,9 @@ CAPTURE_CONVERSIONS = True  # write each document's text as a conversion record
 
 # -- Extraction
 EXTRACTION_ENABLED = True
+# Worker processes that extract pages while the crawl goes on; None: one per CPU core, 0: none (in
+# the crawl process).
+EXTRACTION_PROCESSES = None
 
 # -- Corpus
 CORPUS_ENABLED = True

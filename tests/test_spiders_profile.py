@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scrapy.http import XmlResponse
+from scrapy.http import HtmlResponse, XmlResponse
+from scrapy.utils.test import get_crawler
 
 from harvester.commands.crawl import crawl_settings
 from harvester.profiles import get_profile
@@ -52,3 +53,27 @@ def test_politeness_is_on_by_default(tmp_path: Path) -> None:
     assert "harvester/" in settings.get("USER_AGENT")
     assert settings.getbool("COOKIES_ENABLED")
     assert settings.get("CORPUS_DIR") == str(tmp_path / "corpus")
+
+
+MOFA_LIST = """<html><body><div class="board_list"><table><tbody>
+<tr><td class="tal"><a href="#" onclick="f_view('367001'); return false;">One</a></td></tr>
+<tr><td class="tal"><a href="#" onclick="f_view('367000'); return false;">Two</a></td></tr>
+</tbody></table>
+<div class="paging"><a href="./list.do?page=1&amp;srchFr=" class="on">1</a> <a href="./list.do?page=2&amp;srchFr=">2</a></div>
+</div></body></html>"""
+
+
+def test_articles_come_before_further_list_pages() -> None:
+    spider_class = ProfileSpiderLoader().load("mofa_ko")
+    mofa_ko = spider_class.from_crawler(get_crawler(spider_class))
+    url = "https://www.mofa.go.kr/www/brd/m_4080/list.do"
+    requests = list(mofa_ko.parse_list(HtmlResponse(url, body=MOFA_LIST.encode(), encoding="utf-8"), page=1))
+    articles = [request for request in requests if request.callback == mofa_ko.parse_article]
+    lists = [request for request in requests if request.callback == mofa_ko.parse_list]
+    assert [request.url for request in articles] == [
+        "https://www.mofa.go.kr/www/brd/m_4080/view.do?seq=367001",
+        "https://www.mofa.go.kr/www/brd/m_4080/view.do?seq=367000",
+    ]
+    assert len(lists) == 2
+    # Scheduled first: the frontier holds a list page's articles, not every article seen so far.
+    assert min(request.priority for request in articles) > max(request.priority for request in lists)

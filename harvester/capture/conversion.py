@@ -20,7 +20,6 @@ from scrapy.exceptions import NotConfigured
 from harvester.capture.middleware import CaptureMiddleware
 from harvester.corpus.ids import document_id
 from harvester.extraction.extractor import EXTRACTOR
-from harvester.extraction.render import encode
 from harvester.items import ArticlePage
 
 
@@ -65,13 +64,13 @@ class ConversionPipeline:
         self.capture = self.crawler.get_downloader_middleware(CaptureMiddleware)
 
     def process_item(self, item: Any) -> Any:
-        if self.capture is None or not isinstance(item, ArticlePage) or item.document is None or item.warc is None:
+        if self.capture is None or not isinstance(item, ArticlePage) or item.text is None or item.warc is None:
             return item
         if item.outcome == "unchanged":
             return item
         self.capture.write_conversion(
             item.final_url,
-            encode(item.document),
+            item.text,
             item.warc.record_id,
             conversion_fields(item),
             # A text the corpus just wrote is recorded even if an older capture had it (a reverted edit).

@@ -7,7 +7,9 @@ DISTRIBUTED_WORKER_ID: the documents go to this worker's part, CORPUS_DIR/parts/
 (`corpus/documents/changed`); one whose text is the same is not written again
 (`corpus/documents/unchanged`). `corpus/documents` counts the files written. The item leaves with
 its `outcome` and manifest `entry` set. A document that cannot be written for want of space is
-dropped (`corpus/failed/disk_full`) and the disk guard told (signal `write_failed`).
+dropped (`corpus/failed/disk_full`) and the disk guard told (signal `write_failed`). The files are
+written and fsynced on a writer thread, one document after another in the order they come, so that
+waiting for the disk never holds up the crawl.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -23,13 +26,14 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from harvester import signals as harvester_signals
+from harvester.awaitable import result
 from harvester.corpus.ids import document_id
+from harvester.corpus.manifest import Entry
 from harvester.corpus.parts import CorpusPart, part_folder
 from harvester.corpus.registry import DocumentRegistry
 from harvester.corpus.store import Corpus
 from harvester.distributed.config import connect, worker_id
 from harvester.extraction.charset import label
-from harvester.extraction.render import encode
 from harvester.fetch.errors import disk_full
 from harvester.items import ArticlePage
 
@@ -43,6 +47,8 @@ class CorpusPipeline:
         self.folder = folder
         self.open_corpus = open_corpus or partial(Corpus, folder)
         self.corpus: Corpus | CorpusPart | None = None
+        # The only thread that touches the corpus once it is open.
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="corpus-writer")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CorpusPipeline:
@@ -61,24 +67,28 @@ class CorpusPipeline:
         self.corpus = self.open_corpus()
 
     def close_spider(self) -> None:
+        self.writer.shutdown(wait=True)
         if self.corpus is not None:
             self.corpus.close()
 
-    def process_item(self, item: Any) -> Any:
+    def store(self, doc_id: str, text: bytes, fields: dict[str, Any]) -> tuple[Entry, str]:
+        """Runs on the writer thread: the document's manifest entry, and "new", "changed" or "unchanged"."""
+        assert self.corpus is not None
+        known = self.corpus.get(doc_id)
+        if known is None:
+            return self.corpus.add(doc_id, text, fields), "new"
+        if known.sha256 == hashlib.sha256(text).hexdigest():
+            return known, "unchanged"
+        return self.corpus.revise(doc_id, text, fields), "changed"
+
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticlePage) or item.document is None:
             return item
-        assert self.corpus is not None
-        doc_id = document_id(item.canonical_url)
-        text = encode(item.document)
-        fields = entry_fields(item)
-        known = self.corpus.get(doc_id)
+        assert item.text is not None
         try:
-            if known is None:
-                item.entry, item.outcome = self.corpus.add(doc_id, text, fields), "new"
-            elif known.sha256 == hashlib.sha256(text).hexdigest():
-                item.entry, item.outcome = known, "unchanged"
-            else:
-                item.entry, item.outcome = self.corpus.revise(doc_id, text, fields), "changed"
+            item.entry, item.outcome = await result(
+                self.writer.submit(self.store, document_id(item.canonical_url), item.text, entry_fields(item))
+            )
         except OSError as error:
             if not disk_full(error):
                 raise

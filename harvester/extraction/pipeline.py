@@ -1,67 +1,97 @@
-"""Item pipeline that turns an `ArticlePage` into its `Document`.
+"""Item pipeline that turns an `ArticlePage` into its `Document`, in worker processes.
 
-Settings: EXTRACTION_ENABLED. A page without article text (empty, binary, not HTML, a bot wall, cut
-short) is dropped, logged and counted under `extraction/failed/<reason>`; its capture stays in the
-WARC. A page whose declared charset is wrong or missing is read in the one its bytes are in,
-counted under `extraction/charset/<note>`.
+Settings: EXTRACTION_ENABLED, EXTRACTION_PROCESSES (worker processes; unset: one per CPU core,
+0: in the crawl process itself). The page passes the gate of extraction/page.py and the extractor
+in a worker (extraction/pool.py), which also renders the document's file; the crawl goes on
+meanwhile. A page without article text (empty, binary, not HTML, a bot wall, cut short) is
+dropped, logged and counted under `extraction/failed/<reason>`; its capture stays in the WARC. A
+page whose declared charset is wrong or missing is read in the one its bytes are in, counted under
+`extraction/charset/<note>`. A page that crashes the extractor, or kills its worker twice, is
+counted under `extraction/failed/error` or `extraction/failed/worker_died`: one page lost, never
+the crawl.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-from typing import Any
+import os
+from typing import Any, NoReturn
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
-from harvester.extraction import charset, checks
-from harvester.extraction.extractor import ExtractionError, extract
+from harvester.extraction.errors import ExtractionError
+from harvester.extraction.page import Extracted, extract_page
+from harvester.extraction.pool import ExtractionPool, WorkerDied
 from harvester.items import ArticlePage
 
 logger = logging.getLogger(__name__)
 
-_HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 
-
-def reason_key(message: str) -> str:
-    """'bot wall: the page says ...' -> 'bot_wall'."""
-    return re.sub(r"\W+", "_", message.split(":")[0]).strip("_")
+def process_count(value: Any) -> int:
+    """EXTRACTION_PROCESSES as a number: None or '' mean one per CPU core."""
+    if value is None or value == "":
+        return os.cpu_count() or 1
+    count = int(value)
+    if count < 0:
+        raise ValueError(f"EXTRACTION_PROCESSES must be 0 or more, not {count}")
+    return count
 
 
 class ExtractionPipeline:
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, processes: int) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
+        self.processes = processes
+        self.pool: ExtractionPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
         if not crawler.settings.getbool("EXTRACTION_ENABLED"):
             raise NotConfigured
-        return cls(crawler)
+        return cls(crawler, process_count(crawler.settings.get("EXTRACTION_PROCESSES")))
 
-    def process_item(self, item: Any) -> Any:
+    def open_spider(self) -> None:
+        if self.processes:
+            self.pool = ExtractionPool(self.processes, extract_page)
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            if self.pool.restarts:
+                self.stats.set_value("extraction/pool_restarts", self.pool.restarts)
+            self.pool = None
+
+    async def _extract(self, item: ArticlePage) -> Extracted:
+        page = (item.body, item.content_type, item.truncated, item.final_url, item.site)
+        if self.pool is None:
+            return extract_page(*page)
+        return await self.pool.run(*page)
+
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticlePage):
             return item
         try:
-            if item.truncated:
-                raise ExtractionError(f"truncated: the page was cut short ({item.truncated})")
-            media_type = (item.content_type or "text/html").split(";")[0].strip().lower()
-            if media_type not in _HTML_TYPES:
-                raise ExtractionError(f"not html: the page is {media_type}")
-            if checks.binary(item.body):
-                raise ExtractionError(f"binary content: sent as {media_type}")
-            encoding, note = charset.settle(item.body, item.content_type)
-            if note:
-                self.stats.inc_value(f"extraction/charset/{note}")
-                logger.info("%s: charset %s (%s)", item.url, encoding, note, extra={"crawler": self.crawler})
-            item.encoding = encoding
-            item.document = extract(item.body, encoding, item.final_url, item.site)
+            extracted = await self._extract(item)
         except ExtractionError as error:
-            item.skipped = reason_key(str(error))
-            self.stats.inc_value(f"extraction/failed/{item.skipped}")
-            logger.warning("No document from %s: %s", item.url, error, extra={"crawler": self.crawler})
-            # Logged above, once: Scrapy's own "Dropped" line is kept to DEBUG.
-            raise DropItem(f"no document: {error}", log_level="DEBUG") from error
+            self._drop(item, error.reason, error)
+        except WorkerDied as error:
+            self._drop(item, "worker_died", error)
+        except Exception as error:
+            # A bug, or a page no parser survives: one page is lost, never the crawl.
+            logger.exception("Extraction of %s failed", item.url, extra={"crawler": self.crawler})
+            self._drop(item, "error", error)
+        if extracted.charset_note:
+            self.stats.inc_value(f"extraction/charset/{extracted.charset_note}")
+            logger.info("%s: charset %s (%s)", item.url, extracted.encoding, extracted.charset_note,
+                        extra={"crawler": self.crawler})
+        item.encoding, item.document, item.text = extracted.encoding, extracted.document, extracted.text
         self.stats.inc_value("extraction/documents")
         return item
+
+    def _drop(self, item: ArticlePage, reason: str, error: Exception) -> NoReturn:
+        item.skipped = reason
+        self.stats.inc_value(f"extraction/failed/{reason}")
+        logger.warning("No document from %s: %s", item.url, error, extra={"crawler": self.crawler})
+        # Logged above, once: Scrapy's own "Dropped" line is kept to DEBUG.
+        raise DropItem(f"no document: {error}", log_level="DEBUG") from error

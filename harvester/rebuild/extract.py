@@ -17,16 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harvester.capture.reader import CaptureError, Page, page_at, record_at
-from harvester.extraction import charset, checks
+from harvester.capture.reader import CaptureError, page_at, record_at
+from harvester.extraction import charset
 from harvester.extraction.extractor import ExtractionError, extract, parse_html
-from harvester.extraction.pipeline import reason_key
+from harvester.extraction.page import gate
 from harvester.extraction.render import encode
 from harvester.profiles import PROFILES, cms
 from harvester.rebuild.report import TextDiff, text_diff
 
-# Media types the crawl's extraction pipeline takes a document from.
-HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 # Pages handed to a worker at once, and chunks in flight per worker: enough to keep both busy.
 CHUNK = 8
 AHEAD = 4
@@ -55,20 +53,6 @@ class Result:
     stored_diff: TextDiff | None = None  # how today's text differs from the conversion record's
 
 
-def _gate(page: Page) -> str:
-    """The crawl's extraction pipeline's checks before extraction; returns the page's charset."""
-    if page.truncated:
-        raise ExtractionError(f"truncated: the page was cut short ({page.truncated})")
-    content_type = page.header("Content-Type")
-    media_type = (content_type or "text/html").split(";")[0].strip().lower()
-    if media_type not in HTML_TYPES:
-        raise ExtractionError(f"not html: the page is {media_type}")
-    if checks.binary(page.body):
-        raise ExtractionError(f"binary content: sent as {media_type}")
-    encoding, _ = charset.settle(page.body, content_type)
-    return encoding
-
-
 def read_page(job: Job) -> Result:
     """The document of one captured page (runs in a worker)."""
     try:
@@ -77,7 +61,7 @@ def read_page(job: Job) -> Result:
     except CaptureError as error:
         return Result(skipped="unreadable", error=str(error))
     try:
-        encoding = _gate(page)
+        encoding, _ = gate(page.body, page.header("Content-Type"), page.truncated)
         if job.detect and cms.detect(page.uri, parse_html(page.body, encoding)) is None:
             return Result(skipped="not_article")
         extra = {"charset": charset.label(encoding)} if encoding else {}
@@ -85,7 +69,7 @@ def read_page(job: Job) -> Result:
             return Result(stored.block, _stored_fields(stored.fields, stored.block or b"", page.uri, job.site, extra))
         document = extract(page.body, encoding, page.uri, job.site)
     except ExtractionError as error:
-        return Result(skipped=reason_key(str(error)), error=str(error))
+        return Result(skipped=error.reason, error=str(error))
     except Exception as error:  # a page the extractor cannot cope with must not end the rebuild
         return Result(skipped="extraction_error", error=f"{type(error).__name__}: {error}")
     text = encode(document)

@@ -23,7 +23,6 @@ from scrapy.http import Response
 from harvester.corpus.manifest import Entry
 from harvester.corpus.pipeline import entry_fields
 from harvester.corpus.store import Corpus
-from harvester.extraction.render import encode
 from harvester.items import ArticlePage
 from harvester.rebuild.report import text_diff
 
@@ -61,7 +60,8 @@ class RebuildPipeline:
         if not isinstance(item, ArticlePage) or item.document is None or item.previous is None:
             return item
         assert self.corpus is not None
-        old, text = item.previous, encode(item.document)
+        assert item.text is not None
+        old, text = item.previous, item.text
         fields = entry_fields(item)
         sha = hashlib.sha256(text).hexdigest()
         if sha == old.sha256:

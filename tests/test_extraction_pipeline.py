@@ -1,0 +1,106 @@
+"""The extraction pipeline: worker processes give the documents the crawl process gives; failures are counted."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import pytest
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.test import get_crawler
+
+from harvester.extraction.pipeline import ExtractionPipeline, process_count
+from harvester.items import ArticlePage
+
+URL = "https://toronto.mofa.go.kr/ca-toronto-ko/brd/m_5389/view.do?seq={}"
+
+
+def page(body: bytes, seq: str, content_type: str = "text/html;charset=UTF-8") -> ArticlePage:
+    url = URL.format(seq)
+    return ArticlePage(
+        url=url, final_url=url, canonical_url=url, site="mofa_missions", kind="ministry", body=body,
+        encoding="utf-8", fetched_at="2026-05-14T00:00:00Z", content_type=content_type,
+    )
+
+
+def pipeline(processes: int) -> ExtractionPipeline:
+    crawler = get_crawler(settings_dict={"EXTRACTION_ENABLED": True, "EXTRACTION_PROCESSES": processes})
+    return ExtractionPipeline.from_crawler(crawler)
+
+
+def run(pipe: ExtractionPipeline, items: list[object]) -> list[object]:
+    async def through() -> list[object]:
+        return await asyncio.gather(*(pipe.process_item(item) for item in items), return_exceptions=True)
+
+    pipe.open_spider()
+    try:
+        return asyncio.run(through())
+    finally:
+        pipe.close_spider()
+
+
+def test_workers_and_crawl_process_give_the_same_documents(shared: Path) -> None:
+    paths = sorted((shared / "realpages" / "mofa-cms").glob("*.html"))
+    in_workers = run(pipeline(2), [page(path.read_bytes(), path.stem.rsplit("_", 1)[1]) for path in paths])
+    here = run(pipeline(0), [page(path.read_bytes(), path.stem.rsplit("_", 1)[1]) for path in paths])
+    assert len(in_workers) == len(here) == 6
+    for worker_item, here_item in zip(in_workers, here):
+        if isinstance(here_item, DropItem):  # the attachment-only post: no document either way
+            assert isinstance(worker_item, DropItem) and str(worker_item) == str(here_item)
+            continue
+        assert isinstance(worker_item, ArticlePage) and isinstance(here_item, ArticlePage)
+        assert worker_item.document == here_item.document
+        assert worker_item.text == here_item.text
+        assert worker_item.encoding == here_item.encoding == "utf-8"
+    documents = [item for item in in_workers if isinstance(item, ArticlePage)]
+    assert len(documents) == 5
+    assert documents[0].text.startswith("[중요] 방문 예약 안내\n".encode())
+    assert "[병역] 가족거주사실확인서" in [item.document.title for item in documents]
+
+
+@pytest.mark.parametrize("processes", [0, 1])
+def test_a_page_without_article_is_dropped_and_counted(processes: int, shared: Path) -> None:
+    pipe = pipeline(processes)
+    good = (shared / "realpages" / "mofa-cms" / "passport_1344542.html").read_bytes()
+    empty, pdf, kept = run(pipe, [page(b"   ", "1"), page(b"%PDF-1.4", "2", "application/pdf"), page(good, "1344542")])
+    assert isinstance(empty, DropItem) and "empty page" in str(empty)
+    assert isinstance(pdf, DropItem) and "not html" in str(pdf)
+    assert isinstance(kept, ArticlePage) and kept.document is not None and kept.text is not None
+    stats = pipe.crawler.stats.get_stats()
+    assert stats["extraction/failed/empty_page"] == 1
+    assert stats["extraction/failed/not_html"] == 1
+    assert stats["extraction/documents"] == 1
+
+
+def test_other_items_pass_untouched() -> None:
+    item = {"not": "an article"}
+    assert run(pipeline(0), [item]) == [item]
+
+
+def test_off_means_not_configured() -> None:
+    with pytest.raises(NotConfigured):
+        ExtractionPipeline.from_crawler(get_crawler(settings_dict={"EXTRACTION_ENABLED": False}))
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, os.cpu_count()), ("", os.cpu_count()), ("0", 0), (3, 3), ("2", 2)])
+def test_process_count(value: object, expected: int) -> None:
+    assert process_count(value) == expected
+
+
+def test_a_negative_process_count_is_refused() -> None:
+    with pytest.raises(ValueError, match="0 or more"):
+        process_count(-1)
+
+
+@pytest.mark.parametrize("processes", [0, 1])
+def test_an_unexpected_error_loses_the_page_not_the_crawl(processes: int, shared: Path) -> None:
+    pipe = pipeline(processes)
+    body = (shared / "realpages" / "mofa-cms" / "passport_1344542.html").read_bytes()
+    orphan = page(body, "1344542")
+    orphan.site = "no_such_profile"  # a profile name the registry does not know: a bug upstream
+    good = page(body, "1344542")
+    dropped, kept = run(pipe, [orphan, good])
+    assert isinstance(dropped, DropItem)
+    assert isinstance(kept, ArticlePage) and kept.document is not None
+    assert pipe.crawler.stats.get_value("extraction/failed/error") == 1
