@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import select
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +15,7 @@ import pytest
 from harvester.extraction.errors import ExtractionError
 from harvester.extraction.page import Extracted, extract_page
 from harvester.extraction.pool import ExtractionPool, WorkerDied
+from tests.conftest import harvester_env
 
 MISSION_URL = "https://toronto.mofa.go.kr/ca-toronto-ko/brd/m_5389/view.do?seq={}"
 HTML = "text/html;charset=UTF-8"
@@ -92,3 +96,43 @@ def test_a_dead_worker_costs_its_page_only(shared: Path) -> None:
 def test_a_pool_needs_a_process() -> None:
     with pytest.raises(ValueError, match="at least one process"):
         ExtractionPool(0, extract_page)
+
+
+WORKERS_OF_A_KILLED_CRAWL = """
+import asyncio, os, sys
+from harvester.extraction.page import extract_page
+from harvester.extraction.pool import ExtractionPool
+
+if __name__ == "__main__":
+    pool = ExtractionPool(2, extract_page)
+    async def both() -> None:
+        await asyncio.gather(*(pool.run(b"<html><body><p>x</p></body></html>", "text/html", None, "https://example.com/", None)
+                               for _ in range(8)), return_exceptions=True)
+    asyncio.run(both())
+    print(*(child for child in os.listdir("/proc") if child.isdigit()
+            and open(f"/proc/{child}/stat").read().split(") ")[1].split()[1] == str(os.getpid())), flush=True)
+    sys.stdin.read()  # killed while waiting here
+"""
+
+
+def test_workers_end_when_the_crawl_process_is_killed(tmp_path: Path) -> None:
+    script = tmp_path / "crawl.py"
+    script.write_text(WORKERS_OF_A_KILLED_CRAWL)
+    crawl = subprocess.Popen(
+        [sys.executable, str(script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=harvester_env()
+    )
+    children = [int(pid) for pid in crawl.stdout.readline().split()]
+    workers = [pid for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    assert len(workers) == 2
+    handles = [os.pidfd_open(pid) for pid in workers]
+    crawl.kill()
+    crawl.wait()
+    # Each worker's end is an event: its pidfd becomes readable.
+    try:
+        for handle in handles:
+            assert select.select([handle], [], [], 30)[0] == [handle]
+    finally:
+        for handle in handles:
+            os.close(handle)
+    crawl.stdout.close()
+    crawl.stdin.close()
