@@ -20,7 +20,8 @@ from tests.conftest import crawl, crawl_args, harvester_env, run_harvester
 from tests.corpora import check_corpus, lines, warcio_check
 from tests.warcs import record_at, records
 
-SLOW = ["DOWNLOAD_DELAY=0.05", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "LOG_LEVEL=INFO"]
+# Slow enough that the stop comes mid-crawl: pages in flight and pages being extracted are finished.
+SLOW = ["DOWNLOAD_DELAY=0.2", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "LOG_LEVEL=INFO"]
 
 
 def expected_urls(*boards: str) -> set[str]:
