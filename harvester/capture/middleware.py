@@ -27,6 +27,8 @@ import logging
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from scrapy import Request, signals
@@ -48,6 +50,18 @@ from harvester.corpus.manifest import WarcRef
 from harvester.distributed.config import connect, worker_id
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """What the writer thread needs of one download."""
+
+    url: str
+    method: str
+    started: datetime
+    peer: str | None
+    sent: bytes
+    received: bytes
 
 
 class CaptureMiddleware:
@@ -142,11 +156,11 @@ class CaptureMiddleware:
             # Not from the network (a cache, a file:// URL) or not over HTTP/1.1.
             self.stats.inc_value("capture/skipped/no_wire")
             return response
-        # The request and response are read here; the writer thread gets plain values.
+        # Read here, the writer thread gets plain values. The bytes are copied now: a download
+        # stopped early (size cap) may still be receiving into the log.
+        exchange = Exchange(request.url, request.method, wire.started, wire.peer, bytes(wire.sent), bytes(wire.received))
         not_modified = request.meta.get("revisit_of") if response.status == 304 else None
-        job = self._thread.submit(
-            self.capture, request.url, request.method, wire, not_modified, _truncation(request, response)
-        )
+        job = self._thread.submit(self.capture, exchange, not_modified, _truncation(request, response))
         try:
             ref, written = await result(job)
         except WireError as error:
@@ -159,24 +173,25 @@ class CaptureMiddleware:
         return response
 
     def capture(
-        self, url: str, method: str, wire: WireLog, not_modified: dict[str, str] | None, truncated: str | None
+        self, exchange: Exchange, not_modified: dict[str, str] | None, truncated: str | None
     ) -> tuple[WarcRef, list[str]]:
         """On the writer thread: write the exchange's records; returns where the response (or
         revisit) record is, and the types of the records written."""
-        stored = stored_response(bytes(wire.received), method)
-        date = warc_date(wire.started)
+        url, peer = exchange.url, exchange.peer
+        stored = stored_response(exchange.received, exchange.method)
+        date = warc_date(exchange.started)
         payload_digest = self.factory.digest(stored.payload)
         original = self._original(payload_digest, url, len(stored.payload), stored.truncated)
         if not_modified:
             # The answer to a conditional request for a page captured before (state/incremental.py).
             earlier = Original(not_modified["uri"], not_modified["date"], not_modified["record_id"])
-            main = self.factory.revisit(url, date, wire.peer, stored.head, None, earlier, NOT_MODIFIED_PROFILE)
+            main = self.factory.revisit(url, date, peer, stored.head, None, earlier, NOT_MODIFIED_PROFILE)
         elif original is not None:
-            main = self.factory.revisit(url, date, wire.peer, stored.head, payload_digest, original)
+            main = self.factory.revisit(url, date, peer, stored.head, payload_digest, original)
         else:
             cut = truncated or ("disconnect" if stored.truncated else None)
-            main = self.factory.response(url, date, wire.peer, stored.head, stored.payload, cut)
-        sent = self.factory.request(url, date, wire.peer, stored_request(bytes(wire.sent)), main.record_id)
+            main = self.factory.response(url, date, peer, stored.head, stored.payload, cut)
+        sent = self.factory.request(url, date, peer, stored_request(exchange.sent), main.record_id)
         ref, _ = self.writer.write(main, sent)
         if main.type == "response" and self.dedup is not None and not main.get("WARC-Truncated"):
             self.dedup.add(payload_digest, "response", Capture(url, date, main.record_id, ref.file))
