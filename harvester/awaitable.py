@@ -1,7 +1,8 @@
-"""Await a `concurrent.futures.Future` (a worker process's or a thread's result) from Scrapy code.
+"""Await a `concurrent.futures.Future` (work handed to a thread) from Scrapy code, on either reactor.
 
-Under the asyncio reactor the future is wrapped for the running event loop; under another Twisted
-reactor it becomes a Deferred fired in the reactor thread.
+With asyncio (Scrapy's default reactor) the future is wrapped into an asyncio one; under another
+Twisted reactor, into a Deferred fired on the reactor thread. Either way the result, or the
+exception the work raised, comes back to the awaiting coroutine on the reactor thread. No settings.
 """
 
 from __future__ import annotations
@@ -12,27 +13,33 @@ from typing import Any
 
 from scrapy.utils.asyncio import is_asyncio_available
 from twisted.internet.defer import Deferred
-from twisted.python.failure import Failure
-
-
-def _deferred(future: Future) -> Deferred:
-    from twisted.internet import reactor
-
-    deferred: Deferred = Deferred()
-
-    def settle(done: Future) -> None:
-        error = done.exception()
-        if error is None:
-            deferred.callback(done.result())
-        else:
-            deferred.errback(Failure(error))
-
-    future.add_done_callback(lambda done: reactor.callFromThread(settle, done))
-    return deferred
 
 
 async def result(future: Future) -> Any:
-    """The future's result, awaited without blocking the crawl; raises what the future raised."""
+    """The future's result (or its exception, raised), once the thread has finished the work."""
     if is_asyncio_available():
         return await asyncio.wrap_future(future)
     return await _deferred(future)
+
+
+def _deferred(future: Future) -> Deferred[Any]:
+    # Imported here: importing it at module level would install the default reactor.
+    from twisted.internet import reactor
+
+    # Cancelling the Deferred cancels work not yet started; work already running finishes.
+    deferred: Deferred[Any] = Deferred(lambda _: future.cancel())
+
+    def fire(done: Future) -> None:
+        # On the reactor thread: the Deferred may have been cancelled meanwhile.
+        if deferred.called:
+            return
+        if done.cancelled():
+            deferred.cancel()
+        elif (error := done.exception()) is not None:
+            deferred.errback(error)
+        else:
+            deferred.callback(done.result())
+
+    # Called on the worker thread (or here, if the future is done already): hand over to the reactor.
+    future.add_done_callback(lambda done: reactor.callFromThread(fire, done))
+    return deferred

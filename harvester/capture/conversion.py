@@ -63,12 +63,13 @@ class ConversionPipeline:
         # The downloader's middlewares exist once the engine does, not when pipelines are made.
         self.capture = self.crawler.get_downloader_middleware(CaptureMiddleware)
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if self.capture is None or not isinstance(item, ArticlePage) or item.text is None or item.warc is None:
             return item
         if item.outcome == "unchanged":
             return item
-        self.capture.write_conversion(
+        # Queued on the capture writer thread at once (no await before), so in the corpus's order.
+        await self.capture.write_conversion(
             item.final_url,
             item.text,
             item.warc.record_id,

@@ -40,7 +40,8 @@ class DedupIndex:
     def __init__(self, path: Path, file_exists: Callable[[str], bool]) -> None:
         self.path = path
         self.file_exists = file_exists
-        self._db = sqlite3.connect(path)
+        # Made on the reactor thread, used on the capture middleware's one writer thread: never at once.
+        self._db = sqlite3.connect(path, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(_SCHEMA)
         self._db.commit()

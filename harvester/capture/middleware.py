@@ -13,6 +13,12 @@ and each worker indexes its own files. Per request, `meta["dont_capture"]` skips
 of the response is left in `meta["capture"]` (a WarcRef) and its date in `meta["capture_date"]`.
 Read from meta: `revisit_of` (a 304 becomes a server-not-modified revisit of that record) and
 `truncated` (WARC-Truncated: length).
+
+The work of each exchange (digests, dedup lookups, gzip, write, fsync) runs on one writer thread
+of the middleware, which process_response awaits: zlib, hashlib and os.write release the GIL, so
+the reactor goes on downloading meanwhile. Only that thread touches the writer, the files and the
+dedup index; it hands back what it wrote, and the stats are counted on the reactor thread. Its
+errors reach process_response's caller as if the work had run there.
 """
 
 from __future__ import annotations
@@ -20,6 +26,9 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from scrapy import Request, signals
@@ -28,18 +37,31 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 import harvester
+from harvester.awaitable import result
 from harvester.capture.dedup import Capture, DedupIndex
 from harvester.capture.dedup_redis import RedisDedupIndex
 from harvester.capture.handler import WIRE_META
 from harvester.capture.index import index_folder
 from harvester.capture.message import WireError, stored_request, stored_response
-from harvester.capture.records import NOT_MODIFIED_PROFILE, Original, RecordFactory, WarcRecord, warc_date
+from harvester.capture.records import NOT_MODIFIED_PROFILE, Original, RecordFactory, warc_date
 from harvester.capture.wire import WireLog, utc_now
 from harvester.capture.writer import OPEN, WarcFileWriter, WarcInfo, repair_folder
 from harvester.corpus.manifest import WarcRef
 from harvester.distributed.config import connect, worker_id
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """What the writer thread needs of one download."""
+
+    url: str
+    method: str
+    started: datetime
+    peer: str | None
+    sent: bytes
+    received: bytes
 
 
 class CaptureMiddleware:
@@ -64,6 +86,9 @@ class CaptureMiddleware:
         # Index only the files this crawl wrote (workers sharing a folder each index their own).
         self.own_files_only = own_files_only
         self._unsynced = 0
+        # One thread, FIFO: records go to the files in the order the exchanges came, and only
+        # this thread touches the writer, the dedup index and the files.
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="capture-writer")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CaptureMiddleware:
@@ -107,6 +132,8 @@ class CaptureMiddleware:
         return middleware
 
     def spider_closed(self) -> None:
+        # Everything queued is written (and its errors raised) before the files are closed.
+        self._thread.shutdown(wait=True)
         self.writer.close()
         if self.dedup is not None:
             self.dedup.commit()
@@ -121,7 +148,7 @@ class CaptureMiddleware:
     def process_request(self, request: Request) -> None:
         request.meta["capture_date"] = utc_now()
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    async def process_response(self, request: Request, response: Response) -> Response:
         wire: WireLog | None = request.meta.pop(WIRE_META, None)
         if request.meta.get("dont_capture"):
             return response
@@ -129,38 +156,47 @@ class CaptureMiddleware:
             # Not from the network (a cache, a file:// URL) or not over HTTP/1.1.
             self.stats.inc_value("capture/skipped/no_wire")
             return response
+        # Read here, the writer thread gets plain values. The bytes are copied now: a download
+        # stopped early (size cap) may still be receiving into the log.
+        exchange = Exchange(request.url, request.method, wire.started, wire.peer, bytes(wire.sent), bytes(wire.received))
+        not_modified = request.meta.get("revisit_of") if response.status == 304 else None
+        job = self._thread.submit(self.capture, exchange, not_modified, _truncation(request, response))
         try:
-            ref = self.capture(request, response, wire)
+            ref, written = await result(job)
         except WireError as error:
             self.stats.inc_value("capture/skipped/unreadable")
             logger.warning("Not captured: %s: %s", request.url, error, extra={"crawler": self.crawler})
             return response
+        self._count(written)
         request.meta["capture"] = ref
         request.meta["capture_date"] = wire.started
         return response
 
-    def capture(self, request: Request, response: Response, wire: WireLog) -> WarcRef:
-        """Write the exchange's records; returns where the response (or revisit) record is."""
-        stored = stored_response(bytes(wire.received), request.method)
-        date = warc_date(wire.started)
+    def capture(
+        self, exchange: Exchange, not_modified: dict[str, str] | None, truncated: str | None
+    ) -> tuple[WarcRef, list[str]]:
+        """On the writer thread: write the exchange's records; returns where the response (or
+        revisit) record is, and the types of the records written."""
+        url, peer = exchange.url, exchange.peer
+        stored = stored_response(exchange.received, exchange.method)
+        date = warc_date(exchange.started)
         payload_digest = self.factory.digest(stored.payload)
-        not_modified = request.meta.get("revisit_of") if response.status == 304 else None
-        original = self._original(payload_digest, request.url, len(stored.payload), stored.truncated)
+        original = self._original(payload_digest, url, len(stored.payload), stored.truncated)
         if not_modified:
             # The answer to a conditional request for a page captured before (state/incremental.py).
             earlier = Original(not_modified["uri"], not_modified["date"], not_modified["record_id"])
-            main = self.factory.revisit(request.url, date, wire.peer, stored.head, None, earlier, NOT_MODIFIED_PROFILE)
+            main = self.factory.revisit(url, date, peer, stored.head, None, earlier, NOT_MODIFIED_PROFILE)
         elif original is not None:
-            main = self.factory.revisit(request.url, date, wire.peer, stored.head, payload_digest, original)
+            main = self.factory.revisit(url, date, peer, stored.head, payload_digest, original)
         else:
-            truncated = _truncation(request, response, stored.truncated)
-            main = self.factory.response(request.url, date, wire.peer, stored.head, stored.payload, truncated)
-        sent = self.factory.request(request.url, date, wire.peer, stored_request(bytes(wire.sent)), main.record_id)
+            cut = truncated or ("disconnect" if stored.truncated else None)
+            main = self.factory.response(url, date, peer, stored.head, stored.payload, cut)
+        sent = self.factory.request(url, date, peer, stored_request(exchange.sent), main.record_id)
         ref, _ = self.writer.write(main, sent)
         if main.type == "response" and self.dedup is not None and not main.get("WARC-Truncated"):
-            self.dedup.add(payload_digest, "response", Capture(request.url, date, main.record_id, ref.file))
-        self._count(main, sent)
-        return ref
+            self.dedup.add(payload_digest, "response", Capture(url, date, main.record_id, ref.file))
+        self._written()
+        return ref, [main.type, sent.type]
 
     def _original(self, digest: str, uri: str, size: int, truncated: bool) -> Original | None:
         if self.dedup is None or truncated or size < self.dedup_min_size:
@@ -168,41 +204,55 @@ class CaptureMiddleware:
         found = self.dedup.lookup(digest, "response", uri)
         return Original(found.uri, found.date, found.record_id) if found else None
 
-    def write_conversion(
+    async def write_conversion(
         self, uri: str, text: bytes, refers_to: str, extra: list[tuple[str, str]], dedup: bool = True
     ) -> WarcRef | None:
         """Write derived text beside the capture `refers_to` names; with `dedup`, None when this
         URI's identical text is already in the captures."""
+        ref, written = await result(self._thread.submit(self._write_conversion, uri, text, refers_to, extra, dedup))
+        if ref is None:
+            self.stats.inc_value("capture/conversions_known")
+        self._count(written)
+        return ref
+
+    def _write_conversion(
+        self, uri: str, text: bytes, refers_to: str, extra: list[tuple[str, str]], dedup: bool
+    ) -> tuple[WarcRef | None, list[str]]:
+        """On the writer thread: write_conversion's work."""
         text_digest = self.factory.digest(text)
         if dedup and self.dedup is not None and self.dedup.lookup(text_digest, "conversion", uri, any_uri=False):
-            self.stats.inc_value("capture/conversions_known")
-            return None
+            return None, []
         record = self.factory.conversion(uri, warc_date(utc_now()), text, refers_to, extra)
         (ref,) = self.writer.write(record)
         if self.dedup is not None:
             self.dedup.add(text_digest, "conversion", Capture(uri, record.get("WARC-Date") or "", record.record_id, ref.file))
-        self._count(record)
-        return ref
+        self._written()
+        return ref, [record.type]
 
-    def _count(self, *records: WarcRecord) -> None:
-        for record in records:
-            self.stats.inc_value(f"capture/records/{record.type}")
-        self.stats.inc_value("capture/records_written", len(records))
+    def _written(self) -> None:
+        """On the writer thread, after each group of records: every `sync_every` groups, make
+        them durable and only then let the dedup index name them."""
         self._unsynced += 1
         if self._unsynced >= self.sync_every:
-            # fsync first: the dedup index may only name records that are on disk.
             self.writer.sync()
             if self.dedup is not None:
                 self.dedup.commit()
             self._unsynced = 0
 
+    def _count(self, types: list[str]) -> None:
+        # On the reactor thread: the stats dict is not the writer thread's to change.
+        for type in types:
+            self.stats.inc_value(f"capture/records/{type}")
+        self.stats.inc_value("capture/records_written", len(types))
 
-def _truncation(request: Request, response: Response, cut_short: bool) -> str | None:
-    """The WARC-Truncated reason: the size cap stopped reading ("length", fetch/sizecap.py), or the
-    body came short of what the server announced ("disconnect")."""
+
+def _truncation(request: Request, response: Response) -> str | None:
+    """The WARC-Truncated reason Scrapy knows of: the size cap stopped reading ("length",
+    fetch/sizecap.py), or the body came short of what the server announced ("disconnect"); the
+    writer thread adds "disconnect" when the stored bytes show the body cut short."""
     if request.meta.get("truncated") == "length":
         return "length"
-    if cut_short or "dataloss" in response.flags:
+    if "dataloss" in response.flags:
         return "disconnect"
     return None
 
