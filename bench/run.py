@@ -11,6 +11,7 @@ RSS are measured as bench/measure.py says. With --repeat, each figure is the med
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -186,8 +187,14 @@ def print_table(rows: list[Row]) -> None:
             print(f"harvester-full: {full:.1f} pages/s = {100 * full / ceiling:.0f}% of the ceiling")
 
 
+def generator_version() -> str:
+    """A digest of what makes the site's pages: a kept site made by other code is made again."""
+    sources = [BENCH / "largesite.py", BENCH / "articles.py", REPO / "harvester" / "replica" / "sites" / "mofa.py"]
+    return hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()[:12]
+
+
 def prepare_site(folder: Path, pages: int) -> largesite.SiteInfo:
-    marker = folder / f".complete-{pages}"
+    marker = folder / f".complete-{pages}-{generator_version()}"
     if marker.exists():
         view_bytes = sum(path.stat().st_size for path in (folder / largesite.BOARD_PATH / "view").iterdir())
         return largesite.SiteInfo(folder, pages, -(-pages // largesite.ROWS_PER_PAGE), view_bytes)
