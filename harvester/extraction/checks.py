@@ -27,6 +27,7 @@ _WALL = re.compile(
     r"|비정상적인 접근|웹 ?방화벽|접근이 차단|자동화된 (?:접근|요청)|보안 정책에 의해 차단",
     re.IGNORECASE | re.DOTALL,
 )
+_CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
 # Article pages are long; block pages are short. Beyond this much text, a marker is a quotation.
 _WALL_MAX_TEXT = 2000
 
@@ -36,8 +37,14 @@ def binary(body: bytes) -> bool:
     head = body[:4096]
     if b"\x00" in head:
         return True
-    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return bool(head) and controls / len(head) > 0.1
+
+
+def wall_marker(source: str) -> str | None:
+    """The first bot-wall marker in a page's markup, if any (an article may quote one)."""
+    match = _WALL.search(source[:65536])
+    return match.group(0) if match else None
 
 
 def bot_wall(source: str, text: str) -> str | None:
@@ -46,5 +53,4 @@ def bot_wall(source: str, text: str) -> str | None:
     `text` is the page's visible text: a long text is an article that mentions such words."""
     if len(" ".join(text.split())) > _WALL_MAX_TEXT:
         return None
-    match = _WALL.search(source[:65536])
-    return match.group(0) if match else None
+    return wall_marker(source)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import trafilatura
 from lxml import html as lxml_html
-from lxml.etree import ParserError, _Element
+from lxml.etree import ParserError, XPath, _Element
 from w3lib.encoding import html_to_unicode, resolve_encoding
 
 from harvester.extraction import charset, checks, cleanup, dates, generic, metadata
@@ -26,6 +26,7 @@ from harvester.profiles import Selector, SiteProfile, get_profile, profile_for_p
 __all__ = ["EXTRACTOR", "ExtractionError", "extract", "parse_html", "split_authors"]
 
 EXTRACTOR = f"harvester+trafilatura/{trafilatura.__version__}"
+_VISIBLE_TEXT = XPath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
 # lxml refuses text that still declares a byte encoding.
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
@@ -133,10 +134,12 @@ def extract(body: bytes, encoding: str | None, url: str, profile_name: str | Non
     if checks.binary(body):
         raise ExtractionError("binary content: not an HTML page")
     root = parse_html(body, encoding)
-    visible = " ".join(root.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"))
-    wall = checks.bot_wall(body[:65536].decode(encoding or "utf-8", "replace"), visible)
-    if wall:
-        raise ExtractionError(f"bot wall: the page says {wall!r}")
+    source = body[:65536].decode(encoding or "utf-8", "replace")
+    # The visible text (costly to gather) only matters where the markup holds a marker.
+    if checks.wall_marker(source):
+        wall = checks.bot_wall(source, " ".join(_VISIBLE_TEXT(root)))
+        if wall:
+            raise ExtractionError(f"bot wall: the page says {wall!r}")
     profile = named or profile_for_page(url, root)
     if profile is None:
         return _generic(root, url, language=None)

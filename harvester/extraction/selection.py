@@ -15,8 +15,9 @@ from functools import lru_cache
 from html import unescape
 from typing import Any
 
-from lxml.cssselect import CSSSelector
 from lxml.etree import XPath, _Element
+
+from harvester.profiles.base import css
 
 JSONLD = "jsonld:"
 _XPATH_CALL = re.compile(r"^[a-z][a-z-]*\(")
@@ -38,7 +39,7 @@ def is_xpath(selector: str) -> bool:
 def matcher(selector: str) -> Callable[[_Element], Any]:
     """A CSS selector or an XPath, compiled once: compiling (CSS to XPath, XPath to code) costs
     more than matching it on a page, and profiles use the same few selectors on every page."""
-    return XPath(selector) if is_xpath(selector) else CSSSelector(selector, translator="html")
+    return XPath(selector) if is_xpath(selector) else css(selector)
 
 
 def find(root: _Element, selector: str) -> list[Found]:

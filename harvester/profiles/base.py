@@ -9,10 +9,18 @@ from functools import lru_cache
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
+from lxml.cssselect import CSSSelector
 from parsel.csstranslator import css2xpath
 from w3lib.html import replace_entities
 
 Kind = Literal["ministry", "archive", "news"]
+
+
+@lru_cache(maxsize=1024)
+def css(selector: str) -> CSSSelector:
+    """A CSS selector for lxml trees, compiled once: compiling (CSS to XPath, XPath to code) costs
+    more than matching it on a page, and a site's pages all use the same few selectors."""
+    return CSSSelector(selector, translator="html")
 
 
 @dataclass(frozen=True)
@@ -159,8 +167,8 @@ def text_lines(*selectors: str) -> Callable[[Any], list[str]]:
 
     def lines(root: Any) -> list[str]:
         found = []
-        for css in selectors:
-            for element in root.cssselect(css):
+        for selector in selectors:
+            for element in css(selector)(root):
                 text = " ".join(element.text_content().split())
                 if text:
                     found.append(text)

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from lxml.etree import _Element
 
-from harvester.profiles.base import Feed, LinkRule, ListPages, Selectors, SiteProfile
+from harvester.profiles.base import Feed, LinkRule, ListPages, Selectors, SiteProfile, css
 
 HOSTS = ("www.mofa.go.kr", "mofa.go.kr")
 # The site section each board lives under; feeds and old links may name another one.
@@ -48,7 +48,7 @@ def canonical_url(url: str) -> str:
 def head_lines(root: _Element) -> list[str]:
     """The `dt`/`dd` pairs of the post head ('Date 2017-09-03', '담당부서 북미국'), counters left out."""
     lines = []
-    for dl in root.cssselect(".board_detail .bo_head dl")[:1]:
+    for dl in css(".board_detail .bo_head dl")(root)[:1]:
         label = None
         for node in dl:
             text = " ".join(node.text_content().split())

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from harvester.profiles.base import LinkRule, Selectors
+from harvester.profiles.base import LinkRule, Selectors, css
 from harvester.profiles.cms.family import CmsFamily
 from harvester.profiles.cms.lines import item_lines
 
@@ -43,7 +43,7 @@ NEXT_PAGES = (LinkRule("a", pattern=r"/news/list\.php\?[^\"'#]*\bpage=\d+"),)
 
 def shows(root: Any) -> bool:
     """Whether a page is an article page of this CMS (its body and head markup)."""
-    return bool(root.cssselect("#viewContent")) and bool(root.cssselect(".article-head-title, .viewContentWrap"))
+    return bool(css("#viewContent")(root)) and bool(css(".article-head-title, .viewContentWrap")(root))
 
 
 def canonicalizer(domain: str, scheme: str, hosts: Sequence[str]) -> Callable[[str], str]:

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from copy import deepcopy
 from typing import Any
 
+from harvester.profiles.base import css as compiled
+
 
 def item_lines(css: str, skip: tuple[str, ...] = (), hidden: str | None = None) -> Callable[[Any], list[str]]:
     """The text of each element `css` matches, without the elements `hidden` matches inside it
@@ -14,10 +16,10 @@ def item_lines(css: str, skip: tuple[str, ...] = (), hidden: str | None = None) 
 
     def lines(root: Any) -> list[str]:
         found = []
-        for element in root.cssselect(css):
+        for element in compiled(css)(root):
             if hidden:
                 element = deepcopy(element)
-                for node in element.cssselect(hidden):
+                for node in compiled(hidden)(element):
                     node.drop_tree()
             text = " ".join(element.text_content().split())
             if text and not text.startswith(skip):

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from harvester.profiles.base import LinkRule, Selectors
+from harvester.profiles.base import LinkRule, Selectors, css
 from harvester.profiles.cms.family import CmsFamily
 from harvester.profiles.cms.lines import item_lines
 
@@ -41,7 +41,7 @@ NEXT_PAGES = (LinkRule(".pagination a", pattern=r"articleList\.html\?[^\"'#]*\bp
 
 def shows(root: Any) -> bool:
     """Whether a page is an article page of this CMS (its body's id is its own)."""
-    return bool(root.cssselect("#article-view-content-div"))
+    return bool(css("#article-view-content-div")(root))
 
 
 def canonicalizer(domain: str, scheme: str, hosts: Sequence[str]) -> Callable[[str], str]:
