@@ -47,6 +47,8 @@ class DiskGuard:
         self.folders = folders
         self.minimum = minimum
         self.stopping = False
+        # Each folder, once it exists (it is read before every response: path walks add up).
+        self._existing: dict[Path, Path] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DiskGuard:
@@ -66,10 +68,19 @@ class DiskGuard:
 
     def response_received(self) -> None:
         for folder in self.folders:
-            free = free_space(folder)
+            free = free_space(self._where(folder))
             if free < self.minimum:
                 self.stop(f"{free} bytes free on the file system of {folder}, below STATE_MIN_FREE_SPACE ({self.minimum})")
                 return
+
+    def _where(self, folder: Path) -> Path:
+        """The folder, or its nearest existing ancestor until it exists."""
+        path = self._existing.get(folder)
+        if path is None:
+            path = existing(folder)
+            if path == folder.absolute():
+                self._existing[folder] = path
+        return path
 
     def item_error(self, failure: Failure) -> None:
         self._check(failure)
