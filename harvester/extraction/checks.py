@@ -41,16 +41,12 @@ def binary(body: bytes) -> bool:
     return bool(head) and controls / len(head) > 0.1
 
 
-def wall_marker(source: str) -> str | None:
-    """The first bot-wall marker in a page's markup, if any (an article may quote one)."""
-    match = _WALL.search(source[:65536])
-    return match.group(0) if match else None
-
-
 def bot_wall(source: str, text: str) -> str | None:
     """The marker in a page's markup (`source`) that shows it to be a bot wall, or None.
 
     `text` is the page's visible text: a long text is an article that mentions such words."""
+    # The text first: searching the markup for the markers costs more than the text's length.
     if len(" ".join(text.split())) > _WALL_MAX_TEXT:
         return None
-    return wall_marker(source)
+    match = _WALL.search(source[:65536])
+    return match.group(0) if match else None

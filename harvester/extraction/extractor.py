@@ -134,12 +134,9 @@ def extract(body: bytes, encoding: str | None, url: str, profile_name: str | Non
     if checks.binary(body):
         raise ExtractionError("binary content: not an HTML page")
     root = parse_html(body, encoding)
-    source = body[:65536].decode(encoding or "utf-8", "replace")
-    # The visible text (costly to gather) only matters where the markup holds a marker.
-    if checks.wall_marker(source):
-        wall = checks.bot_wall(source, " ".join(_VISIBLE_TEXT(root)))
-        if wall:
-            raise ExtractionError(f"bot wall: the page says {wall!r}")
+    wall = checks.bot_wall(body[:65536].decode(encoding or "utf-8", "replace"), " ".join(_VISIBLE_TEXT(root)))
+    if wall:
+        raise ExtractionError(f"bot wall: the page says {wall!r}")
     profile = named or profile_for_page(url, root)
     if profile is None:
         return _generic(root, url, language=None)
