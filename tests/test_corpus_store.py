@@ -246,3 +246,19 @@ def test_a_corpus_made_in_one_go_is_flushed_once_at_the_end(tmp_path: Path, monk
     assert calls.count("fsync") == 3  # the file, its folder, the manifest line
     corpus.close()
     assert "sync" not in calls
+
+
+def test_every_document_is_read_back_whole_from_its_manifest_line(tmp_path: Path) -> None:
+    # The corpus holds numbers, ids, versions and digests in memory, and reads a document's line
+    # from the manifest when asked: it must be that document's line before and after the fold.
+    corpus = corpus_with_two_versions(tmp_path)
+    corpus.add("c" * 16, "Titre\n\n한국어 본문".encode(), fields("https://x/3", title="한국어 제목"))
+    expected = {doc_id: corpus.get(doc_id) for doc_id in ("b" * 16, A, "c" * 16)}
+    assert expected[A].version == 2 and expected[A].title == "Title"
+    assert expected["c" * 16].title == "한국어 제목" and expected["c" * 16].seq == 2
+    assert expected["b" * 16].url == "https://x/2"
+    corpus.close()  # folds A's two lines into one: every line moves
+    reopened = Corpus(tmp_path)
+    assert {doc_id: reopened.get(doc_id) for doc_id in expected} == expected
+    assert reopened.get("d" * 16) is None
+    reopened.close()

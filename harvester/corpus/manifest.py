@@ -75,16 +75,31 @@ class Entry:
 
 def read_manifest(path: Path) -> Iterator[Entry]:
     """The entries of a manifest; a torn last line (a crash mid-append) is skipped with a warning."""
+    for _, entry in read_manifest_at(path):
+        yield entry
+
+
+def read_manifest_at(path: Path) -> Iterator[tuple[int, Entry]]:
+    """The entries of a manifest, each with the byte offset of its line."""
     if not path.exists():
         return
-    with open(path, encoding="utf-8") as handle:
+    offset = 0
+    with open(path, "rb") as handle:
         for number, line in enumerate(handle, 1):
+            start, offset = offset, offset + len(line)
             if not line.strip():
                 continue
             try:
-                yield Entry.from_json(line)
+                yield start, Entry.from_json(line.decode("utf-8"))
             except (ValueError, TypeError) as error:
                 logger.warning("%s:%d: unreadable manifest line skipped (%s)", path, number, error)
+
+
+def entry_at(path: Path, offset: int) -> Entry:
+    """The entry whose line starts at `offset`."""
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        return Entry.from_json(handle.readline().decode("utf-8"))
 
 
 class ManifestWriter:
@@ -94,7 +109,7 @@ class ManifestWriter:
         self.path = path
         self.durable = durable
         self._repair_torn_tail()
-        self._handle = open(path, "a", encoding="utf-8")
+        self._handle = open(path, "ab")
 
     def _repair_torn_tail(self) -> None:
         """A crash mid-append can leave a last line without its newline: cut it off."""
@@ -109,11 +124,14 @@ class ManifestWriter:
             handle.truncate(keep)
             os.fsync(handle.fileno())
 
-    def append(self, entry: Entry) -> None:
-        self._handle.write(entry.to_json() + "\n")
+    def append(self, entry: Entry) -> int:
+        """Append the entry's line; returns the line's byte offset."""
+        offset = self._handle.tell()
+        self._handle.write((entry.to_json() + "\n").encode("utf-8"))
         self._handle.flush()
         if self.durable:
             os.fsync(self._handle.fileno())
+        return offset
 
     def close(self) -> None:
         self._handle.close()

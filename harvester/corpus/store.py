@@ -17,6 +17,9 @@ under numbers they already have (`add(..., seq=N)`, or `put` of a whole manifest
 the corpus closes. A number or id is never given twice. A corpus made in one go into a new folder
 (a rebuild from captures) may be opened with `durable=False`: nothing is flushed to disk document
 by document, everything once when it closes; killed, it is made again.
+
+Memory stays flat however large the corpus: for each document the corpus keeps its number, id,
+version, sha256 and where its manifest line is (`Known`), and reads the whole line when it needs it.
 """
 
 from __future__ import annotations
@@ -25,16 +28,33 @@ import hashlib
 import logging
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from harvester.corpus.files import write_atomic
 from harvester.corpus.ids import file_name
-from harvester.corpus.manifest import MANIFEST, VERSIONS, Entry, ManifestWriter, read_manifest
+from harvester.corpus.manifest import MANIFEST, VERSIONS, Entry, ManifestWriter, entry_at, read_manifest, read_manifest_at
 
 logger = logging.getLogger(__name__)
 
 _DOCUMENT_FILE = re.compile(r"^\d{3,}_[0-9a-f]{16}(\.v\d+)?\.txt$")
 _VERSION_FILE = re.compile(r"^(\d{3,}_[0-9a-f]{16})\.v(\d+)\.txt$")
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """A document's current version as the corpus holds it in memory; its manifest line starts at
+    `offset` in manifest.jsonl."""
+
+    seq: int
+    id: str
+    version: int
+    sha256: str
+    offset: int
+
+    @property
+    def file(self) -> str:
+        return file_name(self.seq, self.id)
 
 
 def version_file(entry: Entry) -> str:
@@ -49,11 +69,13 @@ class Corpus:
         self.folder = folder
         self.durable = durable
         folder.mkdir(parents=True, exist_ok=True)
-        lines = list(read_manifest(folder / MANIFEST))
-        self.entries: dict[str, Entry] = {}
-        for entry in lines:
+        self.manifest = folder / MANIFEST
+        self.entries: dict[str, Known] = {}
+        lines, in_order, last_seq = 0, True, -1
+        for offset, entry in read_manifest_at(self.manifest):
+            lines, in_order, last_seq = lines + 1, in_order and entry.seq > last_seq, entry.seq
             if entry.id not in self.entries or entry.version > self.entries[entry.id].version:
-                self.entries[entry.id] = entry
+                self.entries[entry.id] = _known(entry, offset)
         self.versions: dict[tuple[str, int], Entry] = {
             (entry.id, entry.version): entry for entry in read_manifest(folder / VERSIONS)
         }
@@ -61,7 +83,8 @@ class Corpus:
         # Which document holds each number.
         self.seqs: dict[int, str] = {entry.seq: entry.id for entry in self.entries.values()}
         self._undo_half_done_versions()
-        self._fold(lines)
+        if lines != len(self.entries) or not in_order:
+            self._fold()
         self._remove_unlisted_files()
         self._manifest = ManifestWriter(folder / MANIFEST, durable)
         self._versions: ManifestWriter | None = None
@@ -85,19 +108,23 @@ class Corpus:
             else:
                 path.unlink()
 
-    def _fold(self, lines: list[Entry]) -> None:
+    def _fold(self) -> None:
         """Move superseded manifest lines to versions.jsonl and rewrite the manifest, one line per
         document in sequence order. Each file is replaced atomically; redoing it is harmless."""
-        superseded = [entry for entry in lines if entry.version < self.entries[entry.id].version]
-        in_order = all(before.seq < after.seq for before, after in zip(lines, lines[1:]))
-        if not superseded and len(lines) == len(self.entries) and in_order:
-            return
-        for entry in superseded:
-            kept = Entry(**{**entry.__dict__, "file": version_file(entry)})
-            self.versions.setdefault((entry.id, entry.version), kept)
+        current: dict[str, Entry] = {}
+        for entry in read_manifest(self.manifest):
+            if entry.version < self.entries[entry.id].version:
+                kept = Entry(**{**entry.__dict__, "file": version_file(entry)})
+                self.versions.setdefault((entry.id, entry.version), kept)
+            else:
+                current.setdefault(entry.id, entry)
         self._write_versions()
-        current = sorted(self.entries.values(), key=lambda entry: entry.seq)
-        write_atomic(self.folder / MANIFEST, "".join(entry.to_json() + "\n" for entry in current).encode("utf-8"))
+        lines = [(entry, (entry.to_json() + "\n").encode("utf-8")) for entry in sorted(current.values(), key=_seq)]
+        write_atomic(self.manifest, b"".join(line for _, line in lines))
+        offset = 0
+        for entry, line in lines:
+            self.entries[entry.id] = _known(entry, offset)
+            offset += len(line)
 
     def _write_versions(self) -> None:
         ordered = sorted(self.versions.values(), key=lambda entry: (entry.seq, entry.version))
@@ -117,8 +144,9 @@ class Corpus:
         return doc_id in self.entries
 
     def get(self, doc_id: str) -> Entry | None:
-        """The document's current version."""
-        return self.entries.get(doc_id)
+        """The document's current version (its manifest line)."""
+        known = self.entries.get(doc_id)
+        return entry_at(self.manifest, known.offset) if known else None
 
     def add(self, doc_id: str, text: bytes, fields: dict, seq: int | None = None) -> Entry:
         """Write a new document under the next number, or under `seq` when it has one already;
@@ -138,9 +166,9 @@ class Corpus:
             raise ValueError(f"document {entry.id} number {entry.seq}: its file must be {file_name(entry.seq, entry.id)}")
         _check_text(entry, text)
         write_atomic(self.folder / entry.file, text, self.durable)
-        self._manifest.append(entry)
+        offset = self._manifest.append(entry)
         self._revised |= entry.seq < self.next_seq  # listed out of sequence order
-        self.entries[entry.id] = entry
+        self.entries[entry.id] = _known(entry, offset)
         self.seqs[entry.seq] = entry.id
         self.next_seq = max(self.next_seq, entry.seq + 1)
         return entry
@@ -162,7 +190,9 @@ class Corpus:
 
     def revise(self, doc_id: str, text: bytes, fields: dict) -> Entry:
         """Make `text` the document's next version; the current text is kept as `NNN_<id>.v<K>.txt`."""
-        old = self.entries[doc_id]
+        old = self.get(doc_id)
+        if old is None:
+            raise KeyError(doc_id)
         sha = hashlib.sha256(text).hexdigest()
         if sha == old.sha256:
             raise ValueError(f"document {doc_id}: the text is unchanged")
@@ -177,9 +207,9 @@ class Corpus:
         )
         write_atomic(self.folder / version_file(old), old_text, self.durable)
         write_atomic(current, text, self.durable)
-        self._manifest.append(entry)
+        offset = self._manifest.append(entry)
         self.versions[(doc_id, old.version)] = Entry(**{**old.__dict__, "file": version_file(old)})
-        self.entries[doc_id] = entry
+        self.entries[doc_id] = _known(entry, offset)
         self._revised = True
         return entry
 
@@ -191,10 +221,18 @@ class Corpus:
             self._versions = None
             self._write_versions()
         if self._revised:
-            self._fold(list(read_manifest(self.folder / MANIFEST)))
+            self._fold()
             self._revised = False
         if not self.durable:
             os.sync()  # everything written, at once
+
+
+def _known(entry: Entry, offset: int) -> Known:
+    return Known(entry.seq, entry.id, entry.version, entry.sha256, offset)
+
+
+def _seq(entry: Entry) -> int:
+    return entry.seq
 
 
 def _check_text(entry: Entry, text: bytes) -> None:
