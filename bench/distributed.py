@@ -22,7 +22,6 @@ import os
 import random
 import resource
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -33,9 +32,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
 
 from harvester.replica.sites.mofa import ROBOTS_TXT, ROWS_PER_PAGE, Article, Board, list_page, view_page  # noqa: E402
+from largesite import BOARD_PATH  # noqa: E402
+from nginx import Nginx, free_port  # noqa: E402
 
 START_URL = "http://www.mofa.go.kr/eng/brd/m_5676/list.do"
 FIRST_SEQ = 400000
@@ -52,33 +53,6 @@ SETTINGS = {
     "TELNETCONSOLE_ENABLED": False,
     "LOG_LEVEL": "INFO",
 }
-NGINX = """\
-daemon off;
-worker_processes 1;
-pid {work}/nginx.pid;
-error_log {work}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    client_body_temp_path {work}/body; proxy_temp_path {work}/proxy; fastcgi_temp_path {work}/fastcgi;
-    uwsgi_temp_path {work}/uwsgi; scgi_temp_path {work}/scgi;
-    keepalive_requests 1000000;
-    types {{ text/html html; text/plain txt; }}
-    charset utf-8;
-    map $arg_page $list_file {{ "~^(?<n>[0-9]+)$" $n; default 1; }}
-    map $arg_seq $view_file {{ "~^(?<n>[0-9]+)$" $n; default none; }}
-    server {{
-        listen 127.0.0.1:{port};
-        root {site};
-        location = /robots.txt {{ }}
-        location = /eng/brd/m_5676/list.do {{ try_files /list/$list_file.html =404; }}
-        location = /eng/brd/m_5676/view.do {{ try_files /view/$view_file.html =404; }}
-        location / {{ return 404; }}
-    }}
-}}
-"""
-
-
 # -- the site
 def article(seq: int) -> Article:
     """A press release made up from its number: the same every time."""
@@ -104,24 +78,20 @@ def article(seq: int) -> Article:
 def generate(folder: Path, articles: int) -> None:
     board = Board("eng", "m_5676", "302", "Press Releases", "Press",
                   tuple(article(FIRST_SEQ + articles - 1 - n) for n in range(articles)))
-    (folder / "view").mkdir(parents=True)
-    (folder / "list").mkdir()
+    # The layout bench/nginx.py serves (that of bench/largesite.py).
+    pages = folder / BOARD_PATH
+    (pages / "view").mkdir(parents=True)
+    (pages / "list").mkdir()
     (folder / "robots.txt").write_text(ROBOTS_TXT, encoding="utf-8")
     for index, item in enumerate(board.articles):
         # The article and its neighbours render the same page (previous/next) as the whole board.
         window = replace(board, articles=board.articles[max(0, index - 1) : index + 2])
-        (folder / "view" / f"{item.seq}.html").write_text(view_page(window, item), encoding="utf-8")
+        (pages / "view" / f"{item.seq}.html").write_text(view_page(window, item), encoding="utf-8")
     for page in range(1, -(-articles // ROWS_PER_PAGE) + 1):
-        (folder / "list" / f"{page}.html").write_text(list_page(board, page), encoding="utf-8")
+        (pages / "list" / f"{page}.html").write_text(list_page(board, page), encoding="utf-8")
 
 
 # -- servers
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def wait_for(port: int, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -133,15 +103,6 @@ def wait_for(port: int, process: subprocess.Popen) -> None:
         except OSError:
             time.sleep(0.05)
     raise SystemExit(f"bench: {process.args[0]} does not listen on {port}")
-
-
-def start_nginx(site: Path, work: Path) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    work.mkdir()
-    (work / "nginx.conf").write_text(NGINX.format(work=work, port=port, site=site))
-    process = subprocess.Popen([shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(work / "nginx.conf"), "-p", str(work)])
-    wait_for(port, process)
-    return process, port
 
 
 def start_redis() -> tuple[subprocess.Popen, int]:
@@ -238,7 +199,8 @@ def main() -> None:
         work = Path(args.keep) if args.keep else Path(temp)
         work.chmod(0o755)  # nginx's worker process, run as root, reads the site as `nobody`
         generate(work / "site", args.articles)
-        nginx, nginx_port = start_nginx(work / "site", work / "nginx")
+        nginx = Nginx(work / "site", work / "nginx")
+        nginx.start()
         redis_server, redis_port = start_redis()
         redis_url = f"redis://127.0.0.1:{redis_port}/0"
         try:
@@ -248,14 +210,13 @@ def main() -> None:
                     if setup != "single":
                         subprocess.run(["redis-cli", "-p", str(redis_port), "flushall"], check=True, capture_output=True)
                     run = crawl_with(setup, processes, None if setup == "single" else redis_url,
-                                     f"http://127.0.0.1:{nginx_port}", work)
+                                     nginx.proxy, work)
                     runs[setup].append(run)
                     print(f"round {round_} {setup:>9}: {run.documents} documents in {run.wall:6.1f} s ="
                           f" {run.documents / run.wall:6.1f} pages/s, {1000 * run.cpu / run.documents:6.1f} CPU s/1000 pages")
         finally:
-            nginx.send_signal(signal.SIGQUIT)
+            nginx.stop()
             redis_server.terminate()
-            nginx.wait(timeout=10)
             redis_server.wait(timeout=10)
     print("\nmedians:")
     base = statistics.median(run.documents / run.wall for run in runs["single"])
