@@ -29,13 +29,13 @@ from scrapy.selector import Selector
 from twisted.python.failure import Failure
 
 from harvester import signals
-from harvester.capture.writer import utc_now
 from harvester.distributed.config import distributed, scheduler_settings
 from harvester.extraction import dates
 from harvester.fetch.errors import error_kind
 from harvester.items import ArticlePage
 from harvester.output import output_settings
 from harvester.profiles import Feed, ListPages, SiteProfile, Sitemap
+from harvester.spiders.pages import article_page
 
 logger = logging.getLogger(__name__)
 
@@ -182,23 +182,7 @@ class ProfileSpider(scrapy.Spider):
     # -- articles
     def parse_article(self, response: Response) -> Iterator[ArticlePage]:
         """Every article response becomes an item: extraction decides whether it is a document."""
-        redirects = response.meta.get("redirect_urls") or [response.request.url]
-        fetched = response.meta.get("capture_date") or utc_now()
-        truncated = response.meta.get("truncated") or ("disconnect" if "dataloss" in response.flags else None)
-        content_type = response.headers.get(b"Content-Type")
-        yield ArticlePage(
-            url=redirects[0],
-            final_url=response.url,
-            canonical_url=self.profile.canonical_url(response.url),
-            site=self.profile.name,
-            kind=self.profile.kind,
-            body=response.body,
-            encoding=response.encoding if isinstance(response, TextResponse) else None,
-            fetched_at=fetched.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            warc=response.meta.get("capture"),
-            content_type=content_type.decode("latin-1") if content_type else None,
-            truncated=truncated,
-        )
+        yield article_page(response, self.profile.canonical_url(response.url), self.profile.name, self.profile.kind)
 
     # -- failures
     def failed(self, failure: Failure) -> None:

@@ -18,16 +18,16 @@ import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response, TextResponse
+from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from harvester.capture.wire import utc_now
 from harvester.corpus.manifest import Entry
 from harvester.fetch.errors import error_kind
 from harvester.items import ArticlePage
 from harvester.profiles import SiteProfile
 from harvester.rebuild.report import Ledger
+from harvester.spiders.pages import article_page
 
 GONE_STATUSES = (404, 410)
 
@@ -88,25 +88,9 @@ class UrlListSpider(scrapy.Spider):
         if canonical != entry.canonical_url:
             self.ledger.record(entry, "gone", f"redirected to {response.url}")
             return
-        redirects = response.meta.get("redirect_urls") or [response.request.url]
-        fetched = response.meta.get("capture_date") or utc_now()
-        truncated = response.meta.get("truncated") or ("disconnect" if "dataloss" in response.flags else None)
-        content_type = response.headers.get(b"Content-Type")
-        yield ArticlePage(
-            url=redirects[0],
-            final_url=response.url,
-            canonical_url=canonical,
-            # The line's profile reads the page again (a name no profile has any more: generic extraction).
-            site=self.profile.name if self.profile else None,
-            kind=self.profile.kind if self.profile else entry.kind,
-            body=response.body,
-            encoding=response.encoding if isinstance(response, TextResponse) else None,
-            fetched_at=fetched.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            warc=response.meta.get("capture"),
-            content_type=content_type.decode("latin-1") if content_type else None,
-            truncated=truncated,
-            previous=entry,
-        )
+        # The line's profile reads the page again (a name no profile has any more: generic extraction).
+        site, kind = (self.profile.name, self.profile.kind) if self.profile else (None, entry.kind)
+        yield article_page(response, canonical, site, kind, previous=entry)
 
     def failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
