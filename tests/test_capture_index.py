@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from harvester.capture.index import index_folder
+from harvester.capture.index import index_folder, index_path, index_warc
 from harvester.capture.records import RecordFactory
 from harvester.capture.writer import WarcFileWriter, WarcInfo
 
@@ -37,3 +37,17 @@ def test_every_closed_file_without_an_index_gets_one_and_a_broken_file_does_not_
         assert (entry["filename"], int(entry["offset"]), int(entry["length"])) == (warc.name, refs[path].offset, refs[path].length)
         assert (entry["status"], entry["mime"]) == ("200", "text/html")
     assert index_folder(tmp_path)[0] == []  # indexed once
+
+
+def test_an_index_larger_than_the_sort_buffer_is_sorted_through_temp_files_into_the_same_lines(tmp_path: Path) -> None:
+    writer = WarcFileWriter(tmp_path, "t", INFO, RecordFactory())
+    paths = [f"/item/{n}" for n in (7, 3, 9, 1, 5, 8, 2, 6, 4, 0)]  # captured out of key order
+    for path in paths:
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\n"
+        writer.write(writer.factory.response(f"http://example.com{path}", "2026-11-02T09:05:07.000000Z", None, head, b"hi"))
+    warc = writer.close()
+    spilled = index_warc(warc, sort_buffer=300).read_text("utf-8")  # a line is ~250 characters: a run per line or two
+    keys = [line.split(" ", 1)[0] for line in spilled.splitlines()]
+    assert keys == [f"com,example)/item/{n}" for n in range(10)]
+    index_path(warc).unlink()
+    assert index_warc(warc).read_text("utf-8") == spilled

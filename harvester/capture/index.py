@@ -14,19 +14,23 @@ from cdxj_indexer.main import CDXJIndexer
 from harvester.corpus.files import fsync_dir
 
 INDEX_DIR = "indexes"
+# Index lines held in memory while sorting; beyond it cdxj-indexer sorts runs in temp files and
+# merges them. Its own default (32 MB of text, about 45 MB of Python strings) would be the crawl
+# process's peak memory at the end of a 50,000-page crawl.
+SORT_BUFFER = 4 * 1024 * 1024
 
 
 def index_path(warc: Path) -> Path:
     return warc.parent / INDEX_DIR / (warc.name.removesuffix(".warc.gz") + ".cdxj")
 
 
-def index_warc(warc: Path) -> Path:
+def index_warc(warc: Path, sort_buffer: int = SORT_BUFFER) -> Path:
     """Write the sorted CDXJ index of one WARC file (response, revisit, resource and metadata records)."""
     target = index_path(warc)
     target.parent.mkdir(exist_ok=True)
     temp = target.with_name(f".{target.name}.tmp")
     # post_append: a POST request's body joins its response's key, as pywb expects.
-    CDXJIndexer(str(temp), [str(warc)], sort=True, post_append=True).process_all()
+    CDXJIndexer(str(temp), [str(warc)], sort=True, post_append=True, max_sort_buff_size=sort_buffer).process_all()
     with open(temp, "rb") as handle:
         os.fsync(handle.fileno())
     os.replace(temp, target)
