@@ -249,8 +249,8 @@ def test_a_corpus_made_in_one_go_is_flushed_once_at_the_end(tmp_path: Path, monk
 
 
 def test_every_document_is_read_back_whole_from_its_manifest_line(tmp_path: Path) -> None:
-    # The corpus holds numbers, ids, versions and digests in memory, and reads a document's line
-    # from the manifest when asked: it must be that document's line before and after the fold.
+    # The corpus indexes where each document's line is, and reads the line when asked: it must be
+    # that document's line before and after the fold.
     corpus = corpus_with_two_versions(tmp_path)
     corpus.add("c" * 16, "Titre\n\n한국어 본문".encode(), fields("https://x/3", title="한국어 제목"))
     expected = {doc_id: corpus.get(doc_id) for doc_id in ("b" * 16, A, "c" * 16)}
@@ -261,4 +261,35 @@ def test_every_document_is_read_back_whole_from_its_manifest_line(tmp_path: Path
     reopened = Corpus(tmp_path)
     assert {doc_id: reopened.get(doc_id) for doc_id in expected} == expected
     assert reopened.get("d" * 16) is None
+    reopened.close()
+
+
+@pytest.mark.parametrize("torn", [b'{"seq": 1, "id": "bbbb', b'{"title": "' + b"x" * 150_000])
+def test_a_torn_last_line_of_any_length_is_cut_back_to_the_last_whole_line(tmp_path: Path, torn: bytes) -> None:
+    corpus = Corpus(tmp_path)
+    corpus.add("a" * 16, b"one", fields("https://x/1"))
+    corpus.close()
+    whole = (tmp_path / MANIFEST).read_bytes()
+    (tmp_path / MANIFEST).write_bytes(whole + torn)
+    Corpus(tmp_path).close()
+    assert (tmp_path / MANIFEST).read_bytes() == whole
+    # A manifest that is one torn line: nothing is left of it.
+    (tmp_path / MANIFEST).write_bytes(torn)
+    Corpus(tmp_path).close()
+    assert (tmp_path / MANIFEST).read_bytes() == b""
+
+
+def test_a_fold_of_many_documents_lists_each_once_in_number_order(tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path, durable=False)
+    numbers = list(range(2500))
+    numbers = numbers[1::2] + numbers[::2]  # placed out of order: the manifest is folded at close
+    ids = {seq: hashlib.sha256(str(seq).encode()).hexdigest()[:16] for seq in numbers}
+    for seq in numbers:
+        corpus.add(ids[seq], f"text {seq}".encode(), fields(f"https://x/{seq}"), seq=seq)
+    corpus.close()
+    assert [(e.seq, e.id) for e in read_manifest(tmp_path / MANIFEST)] == [(seq, ids[seq]) for seq in range(2500)]
+    reopened = Corpus(tmp_path)
+    assert [reopened.get(ids[seq]).url for seq in (0, 999, 1000, 2499)] == [f"https://x/{seq}" for seq in (0, 999, 1000, 2499)]
+    assert reopened.holder(1234) == ids[1234] and reopened.holder(2500) is None
+    assert reopened.next_seq == 2500
     reopened.close()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 
 def fsync_dir(folder: Path) -> None:
@@ -17,10 +20,17 @@ def fsync_dir(folder: Path) -> None:
 def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     """Write `data` to `path` so that a reader (or a crash) sees the old file or the new, never half;
     `durable=False` leaves the flush to disk to the caller (a batch that syncs once at its end)."""
+    with atomic_writer(path, durable) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def atomic_writer(path: Path, durable: bool = True) -> Iterator[BinaryIO]:
+    """`write_atomic` for a file written piece by piece: the file replaces `path` when the block ends."""
     temp = path.with_name(f".{path.name}.tmp")
     try:
         with open(temp, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())

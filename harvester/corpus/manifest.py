@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 logger = logging.getLogger(__name__)
 
@@ -115,12 +115,13 @@ class ManifestWriter:
         """A crash mid-append can leave a last line without its newline: cut it off."""
         if not self.path.exists() or self.path.stat().st_size == 0:
             return
-        data = self.path.read_bytes()
-        if data.endswith(b"\n"):
-            return
-        keep = data.rfind(b"\n") + 1
-        logger.warning("%s: torn last line removed (%d bytes)", self.path, len(data) - keep)
         with open(self.path, "r+b") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(size - 1)
+            if handle.read(1) == b"\n":
+                return
+            keep = _after_last_newline(handle, size)
+            logger.warning("%s: torn last line removed (%d bytes)", self.path, size - keep)
             handle.truncate(keep)
             os.fsync(handle.fileno())
 
@@ -135,3 +136,16 @@ class ManifestWriter:
 
     def close(self) -> None:
         self._handle.close()
+
+
+def _after_last_newline(handle: BinaryIO, end: int) -> int:
+    """The offset just after the last newline before `end` (0 if none), read backwards a block at a
+    time: a manifest can be large."""
+    while end > 0:
+        start = max(0, end - 65536)
+        handle.seek(start)
+        newline = handle.read(end - start).rfind(b"\n")
+        if newline >= 0:
+            return start + newline + 1
+        end = start
+    return 0

@@ -99,8 +99,7 @@ def merge(corpus_folder: Path, sources: list[Path]) -> Merged:
         key=lambda pair: (pair[0].seq, pair[0].version, pair[0].fetched_at),
     )
     corpus = Corpus(corpus_folder)
-    texts = {(entry.id, entry.sha256) for entry in [*corpus.entries.values(), *corpus.versions.values()]}
-    numbers = {entry.seq for entry in corpus.entries.values()}
+    texts = {(entry.id, entry.sha256) for entry in [*read_manifest(corpus.manifest), *corpus.versions.values()]}
     try:
         for entry, source in lines:
             if (entry.id, entry.sha256) in texts:
@@ -113,8 +112,7 @@ def merge(corpus_folder: Path, sources: list[Path]) -> Merged:
             given = {name: value for name, value in vars(entry).items() if name not in _OWN_FIELDS}
             if corpus.get(entry.id) is None:
                 # Numbers come from one counter; a clash means it was reset: take the next free one.
-                written = corpus.add(entry.id, text, given, seq=entry.seq if entry.seq not in numbers else None)
-                numbers.add(written.seq)
+                corpus.add(entry.id, text, given, seq=entry.seq if corpus.holder(entry.seq) is None else None)
                 result.added += 1
             else:
                 try:

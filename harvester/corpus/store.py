@@ -18,8 +18,9 @@ the corpus closes. A number or id is never given twice. A corpus made in one go 
 (a rebuild from captures) may be opened with `durable=False`: nothing is flushed to disk document
 by document, everything once when it closes; killed, it is made again.
 
-Memory stays flat however large the corpus: for each document the corpus keeps its number, id,
-version, sha256 and where its manifest line is (`Known`), and reads the whole line when it needs it.
+Memory stays flat however large the corpus: where each document's current manifest line is, and
+its number and version, are kept in a temporary SQLite database (lines.py); the corpus reads the
+line itself when it needs it.
 """
 
 from __future__ import annotations
@@ -28,33 +29,17 @@ import hashlib
 import logging
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
-from harvester.corpus.files import write_atomic
+from harvester.corpus.files import atomic_writer, write_atomic
 from harvester.corpus.ids import file_name
+from harvester.corpus.lines import LineIndex
 from harvester.corpus.manifest import MANIFEST, VERSIONS, Entry, ManifestWriter, entry_at, read_manifest, read_manifest_at
 
 logger = logging.getLogger(__name__)
 
 _DOCUMENT_FILE = re.compile(r"^\d{3,}_[0-9a-f]{16}(\.v\d+)?\.txt$")
 _VERSION_FILE = re.compile(r"^(\d{3,}_[0-9a-f]{16})\.v(\d+)\.txt$")
-
-
-@dataclass(frozen=True, slots=True)
-class Known:
-    """A document's current version as the corpus holds it in memory; its manifest line starts at
-    `offset` in manifest.jsonl."""
-
-    seq: int
-    id: str
-    version: int
-    sha256: str
-    offset: int
-
-    @property
-    def file(self) -> str:
-        return file_name(self.seq, self.id)
 
 
 def version_file(entry: Entry) -> str:
@@ -70,20 +55,18 @@ class Corpus:
         self.durable = durable
         folder.mkdir(parents=True, exist_ok=True)
         self.manifest = folder / MANIFEST
-        self.entries: dict[str, Known] = {}
+        self.lines = LineIndex()
         lines, in_order, last_seq = 0, True, -1
-        for offset, entry in read_manifest_at(self.manifest):
-            lines, in_order, last_seq = lines + 1, in_order and entry.seq > last_seq, entry.seq
-            if entry.id not in self.entries or entry.version > self.entries[entry.id].version:
-                self.entries[entry.id] = _known(entry, offset)
+        with self.lines.batch():
+            for offset, entry in read_manifest_at(self.manifest):
+                lines, in_order, last_seq = lines + 1, in_order and entry.seq > last_seq, entry.seq
+                self.lines.put_newer(entry.id, entry.seq, entry.version, offset)
         self.versions: dict[tuple[str, int], Entry] = {
             (entry.id, entry.version): entry for entry in read_manifest(folder / VERSIONS)
         }
-        self.next_seq = max((entry.seq for entry in self.entries.values()), default=-1) + 1
-        # Which document holds each number.
-        self.seqs: dict[int, str] = {entry.seq: entry.id for entry in self.entries.values()}
+        self.next_seq = self.lines.next_seq()
         self._undo_half_done_versions()
-        if lines != len(self.entries) or not in_order:
+        if lines != len(self.lines) or not in_order:
             self._fold()
         self._remove_unlisted_files()
         self._manifest = ManifestWriter(folder / MANIFEST, durable)
@@ -99,7 +82,7 @@ class Corpus:
             match = _VERSION_FILE.match(path.name)
             if match is None:
                 continue
-            current = self.entries.get(match.group(1).split("_")[1])
+            current = self.get(match.group(1).split("_")[1])
             if current is None or int(match.group(2)) < current.version:
                 continue
             if int(match.group(2)) == current.version:
@@ -110,21 +93,19 @@ class Corpus:
 
     def _fold(self) -> None:
         """Move superseded manifest lines to versions.jsonl and rewrite the manifest, one line per
-        document in sequence order. Each file is replaced atomically; redoing it is harmless."""
-        current: dict[str, Entry] = {}
+        document in sequence order, a line at a time. Each file is replaced atomically; redoing it
+        is harmless."""
         for entry in read_manifest(self.manifest):
-            if entry.version < self.entries[entry.id].version:
+            if entry.version < self.lines.version(entry.id):
                 kept = Entry(**{**entry.__dict__, "file": version_file(entry)})
                 self.versions.setdefault((entry.id, entry.version), kept)
-            else:
-                current.setdefault(entry.id, entry)
         self._write_versions()
-        lines = [(entry, (entry.to_json() + "\n").encode("utf-8")) for entry in sorted(current.values(), key=_seq)]
-        write_atomic(self.manifest, b"".join(line for _, line in lines))
-        offset = 0
-        for entry, line in lines:
-            self.entries[entry.id] = _known(entry, offset)
-            offset += len(line)
+        with open(self.manifest, "rb") as old, atomic_writer(self.manifest) as new:
+            for doc_id, offset in self.lines.in_seq_order():
+                old.seek(offset)
+                line = old.readline()
+                self.lines.move(doc_id, new.tell())
+                new.write(line if line.endswith(b"\n") else line + b"\n")
 
     def _write_versions(self) -> None:
         ordered = sorted(self.versions.values(), key=lambda entry: (entry.seq, entry.version))
@@ -132,21 +113,33 @@ class Corpus:
 
     def _remove_unlisted_files(self) -> None:
         """Files a crash left between writing a document and listing it, and stale temp files."""
-        listed = {entry.file for entry in self.entries.values()} | {entry.file for entry in self.versions.values()}
+        kept_versions = {entry.file for entry in self.versions.values()}
         for path in self.folder.iterdir():
             stale_temp = path.name.startswith(".") and path.name.endswith(".tmp")
-            if stale_temp or (_DOCUMENT_FILE.match(path.name) and path.name not in listed):
+            if stale_temp or (_DOCUMENT_FILE.match(path.name) and not self._lists(path.name, kept_versions)):
                 logger.warning("%s: not in the manifest (left by an interrupted write), removed", path)
                 path.unlink()
 
+    def _lists(self, name: str, kept_versions: set[str]) -> bool:
+        """Whether a document file's name is the current file of a document, or a kept version."""
+        if name in kept_versions:
+            return True
+        number, _, rest = name.partition("_")
+        doc_id = rest.removesuffix(".txt")
+        return self.lines.seq(doc_id) == int(number) and name == file_name(int(number), doc_id)
+
     # -- documents
     def __contains__(self, doc_id: str) -> bool:
-        return doc_id in self.entries
+        return self.lines.offset(doc_id) is not None
 
     def get(self, doc_id: str) -> Entry | None:
         """The document's current version (its manifest line)."""
-        known = self.entries.get(doc_id)
-        return entry_at(self.manifest, known.offset) if known else None
+        offset = self.lines.offset(doc_id)
+        return entry_at(self.manifest, offset) if offset is not None else None
+
+    def holder(self, seq: int) -> str | None:
+        """The id of the document numbered `seq`."""
+        return self.lines.holder(seq)
 
     def add(self, doc_id: str, text: bytes, fields: dict, seq: int | None = None) -> Entry:
         """Write a new document under the next number, or under `seq` when it has one already;
@@ -158,18 +151,17 @@ class Corpus:
     def put(self, entry: Entry, text: bytes) -> Entry:
         """Place a document's manifest line as it is (number, id, version and every field) with its
         text: a rebuild keeping a line, a merge of corpora."""
-        if entry.id in self.entries:
+        if entry.id in self:
             raise ValueError(f"document {entry.id} is already in the corpus")
-        if entry.seq in self.seqs:
-            raise ValueError(f"number {entry.seq} is taken by document {self.seqs[entry.seq]}")
+        if (holder := self.holder(entry.seq)) is not None:
+            raise ValueError(f"number {entry.seq} is taken by document {holder}")
         if entry.file != file_name(entry.seq, entry.id):
             raise ValueError(f"document {entry.id} number {entry.seq}: its file must be {file_name(entry.seq, entry.id)}")
         _check_text(entry, text)
         write_atomic(self.folder / entry.file, text, self.durable)
         offset = self._manifest.append(entry)
         self._revised |= entry.seq < self.next_seq  # listed out of sequence order
-        self.entries[entry.id] = _known(entry, offset)
-        self.seqs[entry.seq] = entry.id
+        self.lines.put(entry.id, entry.seq, entry.version, offset)
         self.next_seq = max(self.next_seq, entry.seq + 1)
         return entry
 
@@ -209,7 +201,7 @@ class Corpus:
         write_atomic(current, text, self.durable)
         offset = self._manifest.append(entry)
         self.versions[(doc_id, old.version)] = Entry(**{**old.__dict__, "file": version_file(old)})
-        self.entries[doc_id] = _known(entry, offset)
+        self.lines.put(doc_id, entry.seq, entry.version, offset)
         self._revised = True
         return entry
 
@@ -225,14 +217,7 @@ class Corpus:
             self._revised = False
         if not self.durable:
             os.sync()  # everything written, at once
-
-
-def _known(entry: Entry, offset: int) -> Known:
-    return Known(entry.seq, entry.id, entry.version, entry.sha256, offset)
-
-
-def _seq(entry: Entry) -> int:
-    return entry.seq
+        self.lines.close()
 
 
 def _check_text(entry: Entry, text: bytes) -> None:

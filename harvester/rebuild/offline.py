@@ -86,8 +86,8 @@ def rebuild_from_warcs(files: list[Path], corpus_dir: Path, use_stored: bool = F
             fields = _fields(page, result)
             if known is None:
                 seq = numbers.get(doc_id)
-                if seq is None or seq in corpus.seqs:
-                    while free in corpus.seqs:
+                if seq is None or corpus.holder(seq) is not None:
+                    while corpus.holder(free) is not None:
                         free += 1
                     seq = free
                 entry = corpus.add(doc_id, result.text, fields, seq=seq)
