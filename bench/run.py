@@ -230,7 +230,8 @@ def memory_check(args: argparse.Namespace, work: Path, site_root: Path) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pages", type=int, default=10_000, help="articles on the site (default 10,000)")
+    parser.add_argument("--pages", type=int,
+                        help="articles on the site (default 10,000; 5,000 for the small crawl of --memory-check)")
     parser.add_argument("--json", type=Path, help="also write the table here as JSON rows")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each system; figures are medians")
     parser.add_argument("--systems", default=",".join(SYSTEMS), help="comma-separated subset, in order")
@@ -239,6 +240,7 @@ def main() -> int:
                         help="harvester-full on --pages and on --large articles: peak RSS must grow < 20%%")
     parser.add_argument("--large", type=int, default=50_000, help="articles of the large crawl of --memory-check")
     args = parser.parse_args()
+    args.pages = args.pages or (5_000 if args.memory_check else 10_000)
     systems = [name.strip() for name in args.systems.split(",") if name.strip()]
     unknown = sorted(set(systems) - set(SYSTEMS))
     if unknown:
