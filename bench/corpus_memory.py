@@ -9,22 +9,22 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
+
+from measure import memory_kb  # noqa: E402
 
 from harvester.corpus.manifest import WarcRef  # noqa: E402
 from harvester.corpus.store import Corpus  # noqa: E402
 
 
 def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS in /proc/self/status")
+    return memory_kb(os.getpid())[0] / 1024
 
 
 def main() -> None:

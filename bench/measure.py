@@ -39,7 +39,7 @@ def _tree(pid: int) -> list[int]:
     return pids
 
 
-def _memory_kb(pid: int) -> tuple[int, int]:
+def memory_kb(pid: int) -> tuple[int, int]:
     """(VmRSS, VmHWM) of a process; zeros once it is gone."""
     values = {}
     try:
@@ -61,7 +61,7 @@ class _TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while not self.done.wait(0.05):
-            memory = [_memory_kb(pid) for pid in _tree(self.pid)]
+            memory = [memory_kb(pid) for pid in _tree(self.pid)]
             self.tree_kb = max(self.tree_kb, sum(rss for rss, _ in memory))
             self.hwm_kb = max(self.hwm_kb, *(hwm for _, hwm in memory))
 

@@ -10,12 +10,21 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NamedTuple
 
 _SCHEMA = """
 CREATE TABLE lines (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, version INTEGER NOT NULL, offset INTEGER NOT NULL)
     WITHOUT ROWID;
 CREATE INDEX lines_by_seq ON lines (seq);
 """
+
+
+class Line(NamedTuple):
+    """A document's number, current version, and where that version's manifest line starts."""
+
+    seq: int
+    version: int
+    offset: int
 
 
 class LineIndex:
@@ -50,17 +59,9 @@ class LineIndex:
             (doc_id, seq, version, offset),
         )
 
-    def offset(self, doc_id: str) -> int | None:
-        row = self._db.execute("SELECT offset FROM lines WHERE id = ?", (doc_id,)).fetchone()
-        return row[0] if row else None
-
-    def version(self, doc_id: str) -> int | None:
-        row = self._db.execute("SELECT version FROM lines WHERE id = ?", (doc_id,)).fetchone()
-        return row[0] if row else None
-
-    def seq(self, doc_id: str) -> int | None:
-        row = self._db.execute("SELECT seq FROM lines WHERE id = ?", (doc_id,)).fetchone()
-        return row[0] if row else None
+    def find(self, doc_id: str) -> Line | None:
+        row = self._db.execute("SELECT seq, version, offset FROM lines WHERE id = ?", (doc_id,)).fetchone()
+        return Line(*row) if row else None
 
     def holder(self, seq: int) -> str | None:
         """The document that has this number."""

@@ -96,7 +96,8 @@ class Corpus:
         document in sequence order, a line at a time. Each file is replaced atomically; redoing it
         is harmless."""
         for entry in read_manifest(self.manifest):
-            if entry.version < self.lines.version(entry.id):
+            current = self.lines.find(entry.id)
+            if current is not None and entry.version < current.version:
                 kept = Entry(**{**entry.__dict__, "file": version_file(entry)})
                 self.versions.setdefault((entry.id, entry.version), kept)
         self._write_versions()
@@ -126,16 +127,17 @@ class Corpus:
             return True
         number, _, rest = name.partition("_")
         doc_id = rest.removesuffix(".txt")
-        return self.lines.seq(doc_id) == int(number) and name == file_name(int(number), doc_id)
+        line = self.lines.find(doc_id)
+        return line is not None and line.seq == int(number) and name == file_name(line.seq, doc_id)
 
     # -- documents
     def __contains__(self, doc_id: str) -> bool:
-        return self.lines.offset(doc_id) is not None
+        return self.lines.find(doc_id) is not None
 
     def get(self, doc_id: str) -> Entry | None:
         """The document's current version (its manifest line)."""
-        offset = self.lines.offset(doc_id)
-        return entry_at(self.manifest, offset) if offset is not None else None
+        line = self.lines.find(doc_id)
+        return entry_at(self.manifest, line.offset) if line is not None else None
 
     def holder(self, seq: int) -> str | None:
         """The id of the document numbered `seq`."""
@@ -153,7 +155,8 @@ class Corpus:
         text: a rebuild keeping a line, a merge of corpora."""
         if entry.id in self:
             raise ValueError(f"document {entry.id} is already in the corpus")
-        if (holder := self.holder(entry.seq)) is not None:
+        # Numbers from next_seq on are free: only a number below it needs looking up.
+        if entry.seq < self.next_seq and (holder := self.holder(entry.seq)) is not None:
             raise ValueError(f"number {entry.seq} is taken by document {holder}")
         if entry.file != file_name(entry.seq, entry.id):
             raise ValueError(f"document {entry.id} number {entry.seq}: its file must be {file_name(entry.seq, entry.id)}")
