@@ -30,9 +30,9 @@ from scrapy import Request  # noqa: E402
 from scrapy.http import HtmlResponse  # noqa: E402
 from scrapy.utils.test import get_crawler  # noqa: E402
 
-from harvester.capture.dedup import DedupIndex  # noqa: E402
+from harvester.capture.dedup import SqliteDedupIndex, warc_file_exists  # noqa: E402
 from harvester.capture.handler import WIRE_META  # noqa: E402
-from harvester.capture.middleware import CaptureMiddleware, Exchange, writer_file_exists  # noqa: E402
+from harvester.capture.middleware import CaptureMiddleware, Exchange  # noqa: E402
 from harvester.capture.records import RecordFactory  # noqa: E402
 from harvester.capture.wire import WireLog  # noqa: E402
 from harvester.capture.writer import WarcFileWriter, WarcInfo  # noqa: E402
@@ -71,7 +71,7 @@ def run(mode: str, bodies: list[bytes], concurrency: int) -> tuple[float, float,
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
         writer = WarcFileWriter(folder, "bench", INFO, RecordFactory())
-        middleware = CaptureMiddleware(get_crawler(), writer, DedupIndex(folder / "dedup.sqlite3", writer_file_exists(writer)), index=False)
+        middleware = CaptureMiddleware(get_crawler(), writer, SqliteDedupIndex(folder / "dedup.sqlite3", warc_file_exists(folder)), index=False)
         pairs = exchanges(bodies)
         step = middleware.process_response if mode == "thread" else lambda req, resp: inline(middleware, req, resp)
 

@@ -19,7 +19,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve
 
 from measure import memory_kb  # noqa: E402
 
-from harvester.corpus.manifest import WarcRef  # noqa: E402
+from harvester.capture.records import WarcRef  # noqa: E402
 from harvester.corpus.store import Corpus  # noqa: E402
 
 

@@ -1,14 +1,19 @@
 """The item a spider yields for an article page, filled in as it flows downstream.
 
 spider (page + capture reference) -> extraction (document) -> corpus (manifest entry, outcome).
+Every layer reads and fills it, so it imports none of them: the types of the fields the layers
+fill are named for type checkers only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from harvester.corpus.manifest import Entry, WarcRef
-from harvester.extraction.render import Document
+if TYPE_CHECKING:
+    from harvester.capture.records import WarcRef
+    from harvester.corpus.manifest import Entry
+    from harvester.extraction.render import Document
 
 
 @dataclass

@@ -73,19 +73,18 @@ EXTENSIONS = {
     "harvester.fetch.sizecap.PageSizeCap": 100,
     "harvester.report.progress.ProgressLine": 500,
     "harvester.report.extension.CrawlReport": 500,
-    # A distributed crawl's worker (REDIS_URL): heartbeat, re-queueing gone workers' requests, the end.
-    "harvester.distributed.worker.Worker": 100,
 }
-SPIDER_MIDDLEWARES = {
-    # A distributed crawl (REDIS_URL) is seeded once, by its first worker.
-    "harvester.distributed.seed.SeedMiddleware": 10,
+ADDONS = {
+    # With REDIS_URL, names the components of a distributed crawl in place of the *_CLASS settings
+    # below, and adds the worker's extension and seed middleware.
+    "harvester.distributed.addon.Distributed": 0,
 }
 ITEM_PIPELINES = {
     "harvester.extraction.pipeline.ExtractionPipeline": 300,
     # `harvester rebuild MANIFEST` puts harvester.rebuild.pipeline.RebuildPipeline in its place.
     "harvester.corpus.pipeline.CorpusPipeline": 800,
     # After the corpus: each record names the document's number and version.
-    "harvester.capture.conversion.ConversionPipeline": 850,
+    "harvester.corpus.conversion.ConversionPipeline": 850,
 }
 
 # -- Profiles
@@ -109,7 +108,8 @@ CAPTURE_CRAWL_ID = ""  # names the crawl in warcinfo; a new UUID when empty
 CAPTURE_DIGEST = "sha1"  # block and payload digest algorithm, base32: sha1 or sha256
 CAPTURE_GZIP_LEVEL = 6  # zlib level of each record's gzip member
 CAPTURE_DEDUP = True  # write a payload captured before (here or in an earlier crawl) as a revisit
-CAPTURE_DEDUP_INDEX = "dedup.sqlite3"  # the payload digest index, in CAPTURE_DIR
+CAPTURE_DEDUP_CLASS = "harvester.capture.dedup.SqliteDedupIndex"  # the payload digest index
+CAPTURE_DEDUP_INDEX = "dedup.sqlite3"  # the SQLite index's file, in CAPTURE_DIR
 CAPTURE_DEDUP_MIN_SIZE = 1  # payloads smaller than this (empty ones) are always stored in full
 CAPTURE_SYNC_EVERY = 100  # exchanges between fsyncs of the WARC (and dedup index commits)
 CAPTURE_INDEX = True  # write indexes/<file>.cdxj for each WARC at the end of the crawl
@@ -124,10 +124,13 @@ EXTRACTION_PROCESSES = None
 # -- Corpus
 CORPUS_ENABLED = True
 CORPUS_DIR = "corpus"  # folder of manifest.jsonl and the NNN_<id>.txt files
+CORPUS_STORE_CLASS = "harvester.corpus.store.Corpus"  # where documents go: a corpus folder
 
 # -- State (incremental crawls, the output folder's lock, free space)
 STATE_ENABLED = True
 STATE_DIR = "state"  # folder of crawl.sqlite, crawl.lock and the resumable jobs/<site>/
+STATE_STORE_CLASS = "harvester.state.store.CrawlState"  # the crawl state: SQLite in STATE_DIR
+STATE_LOCK_CLASS = "harvester.state.lock.FolderLock"  # the output folder's lock: one crawl at a time
 STATE_REFRESH_AFTER = -1.0  # days after which a known article is fetched again; negative: never
 STATE_MIN_FREE_SPACE = 64 * 1024 * 1024  # bytes free below which the crawl stops (disk_full)
 
@@ -137,7 +140,8 @@ REPORT_FILE = "crawl-report.json"  # the crawl's report, one section per site
 REPORT_RUN_ID = ""  # the run a report gathers sites of; a new one per crawl when empty
 REPORT_PROGRESS_INTERVAL = 10.0  # seconds between progress lines; 0: none
 
-# -- Distributed crawls: workers on one or many machines share one frontier in Redis (scrapy-redis)
+# -- Distributed crawls: workers on one or many machines share one frontier in Redis (scrapy-redis);
+# the add-on harvester.distributed.addon.Distributed puts the components in place
 REDIS_URL = ""  # redis://HOST:PORT/DB (scrapy-redis's setting); empty: one process, no Redis
 DISTRIBUTED_PREFIX = "harvester"  # first part of the crawl's Redis keys
 DISTRIBUTED_WORKER_ID = ""  # this worker's name in file names and Redis; empty: <host>_<pid>

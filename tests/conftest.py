@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from typing import Any
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -91,6 +92,14 @@ def redis_url(redis_server: str) -> str:
     client.flushall()
     client.close()
     return redis_server
+
+
+def harvester_settings(**overrides: Any) -> dict[str, Any]:
+    """The harvester's settings (harvester/settings.py) with some changed, for `get_crawler`."""
+    import harvester.settings
+
+    values = {name: getattr(harvester.settings, name) for name in dir(harvester.settings) if name.isupper()}
+    return {**values, **overrides}
 
 
 def harvester_env(proxy: str | None = None) -> dict[str, str]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harvester.capture.dedup import Capture, DedupIndex
+from harvester.capture.dedup import Capture, DedupIndex, SqliteDedupIndex
 
 FIRST = Capture("http://example.com/a", "2026-11-01T00:00:00.000000Z", "<urn:uuid:a>", "one.warc.gz")
 
 
 def index(path: Path, files: set[str] = frozenset({"one.warc.gz", "two.warc.gz"})) -> DedupIndex:
-    return DedupIndex(path, lambda name: name in files)
+    return SqliteDedupIndex(path, lambda name: name in files)
 
 
 def test_pending_entries_are_found_and_survive_only_once_committed(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ from harvester.capture.middleware import CaptureMiddleware
 from harvester.capture.records import RecordFactory, WarcRecord
 from harvester.capture.wire import WireLog
 from harvester.capture.writer import WarcFileWriter, WarcInfo
-from harvester.corpus.manifest import WarcRef
+from harvester.capture.records import WarcRef
 
 INFO = WarcInfo(software="harvester/test", operator="tests", robots="obey", crawl_id="crawl-1", hostname="crawler.example.org")
 STARTED = datetime(2026, 11, 2, 9, 5, 7, 123456, tzinfo=timezone.utc)

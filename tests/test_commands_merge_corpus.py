@@ -10,8 +10,8 @@ import redis
 from harvester.capture.records import RecordFactory
 from harvester.capture.writer import WarcFileWriter, WarcInfo
 
-from harvester.corpus.parts import CorpusPart, part_folder
-from harvester.corpus.registry import DocumentRegistry
+from harvester.distributed.parts import CorpusPart, part_folder
+from harvester.distributed.registry import DocumentRegistry
 from harvester.corpus.store import Corpus
 from harvester.state.lock import LOCK_FILE, FolderLock
 from tests.conftest import run_harvester
@@ -37,7 +37,7 @@ def test_refused_while_workers_crawl_into_the_folder(tmp_path: Path) -> None:
     finally:
         worker.release()
     assert result.returncode == 2
-    assert "is being crawled by the workers of a distributed crawl" in result.stderr
+    assert "is being crawled by several workers together" in result.stderr
     assert run_harvester("merge-corpus", str(tmp_path)).returncode == 0
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from harvester.corpus.ids import document_id, file_name
-from harvester.corpus.manifest import MANIFEST, VERSIONS, Entry, WarcRef, read_manifest
+from harvester.capture.records import WarcRef
+from harvester.corpus.manifest import MANIFEST, VERSIONS, Entry, read_manifest
 from harvester.corpus.store import Corpus
 
 FIELDS = [

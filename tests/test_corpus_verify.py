@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from harvester.corpus.ids import document_id
-from harvester.corpus.manifest import WarcRef
+from harvester.capture.records import WarcRef
 from harvester.corpus.store import Corpus
 from harvester.corpus.verify import verify
 from tests.conftest import crawl, run_harvester

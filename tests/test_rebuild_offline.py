@@ -15,8 +15,11 @@ import pytest
 from harvester.capture.records import Original, RecordFactory
 from harvester.capture.reader import warc_files
 from harvester.capture.writer import WarcFileWriter, WarcInfo
-from harvester.corpus.ids import document_id
-from harvester.corpus.manifest import WarcRef
+from harvester.corpus.ids import document_id, file_name
+from harvester.corpus.manifest import MANIFEST, Entry, read_manifest
+from harvester.corpus.merge import merge
+from harvester.corpus.store import Corpus
+from harvester.capture.records import WarcRef
 from harvester.rebuild.captures import article_pages, scan
 from harvester.rebuild.extract import Job, read_pages
 from harvester.rebuild.offline import rebuild_from_warcs
@@ -249,3 +252,30 @@ def test_the_pool_returns_what_one_process_does_in_the_same_order(tmp_path: Path
     pooled = list(read_pages(jobs, workers=2))
     assert pooled == alone
     assert [result.text for result in pooled] == [expected(idx) for idx in ids]
+
+
+def test_a_number_clash_takes_the_next_after_the_highest_in_a_rebuild_as_in_a_merge(tmp_path: Path) -> None:
+    """One rule (Corpus.store): documents numbered 0 and 5; a third that brings 0 gets 6, not 1."""
+    captures = Captures(tmp_path / "warc")
+    for idx, seq in ((1001, "0"), (1002, "5")):
+        ref, _ = captures.response(view(idx), page_body(idx))
+        captures.conversion(view(idx), expected(idx), ref.record_id, seq=seq, site="faults", kind="news", canonical_uri=view(idx))
+    captures.close()
+    later = Captures(tmp_path / "warc", prefix="later")
+    ref, _ = later.response(view(1003), page_body(1003))
+    later.conversion(view(1003), expected(1003), ref.record_id, seq="0", site="faults", kind="news", canonical_uri=view(1003))
+    later.close()
+    rebuild_from_warcs(warc_files([tmp_path / "warc"]), tmp_path / "rebuilt")
+    rebuilt = [(row["seq"], row["canonical_url"]) for row in rows(tmp_path / "rebuilt")]
+    assert rebuilt == [(0, view(1001)), (5, view(1002)), (6, view(1003))]
+
+    # The same documents merged: a corpus holding 0 and 5, another corpus whose document has 0.
+    for name, keep in (("first", {0, 5}), ("second", {6})):
+        corpus = Corpus(tmp_path / name)
+        for line in read_manifest(tmp_path / "rebuilt" / MANIFEST):
+            if line.seq in keep:
+                corpus.put(Entry(**{**vars(line), "seq": line.seq % 6, "file": file_name(line.seq % 6, line.id)}),
+                           (tmp_path / "rebuilt" / line.file).read_bytes())
+        corpus.close()
+    merge(tmp_path / "first", [tmp_path / "second"])
+    assert [(row["seq"], row["canonical_url"]) for row in rows(tmp_path / "first")] == rebuilt

@@ -18,11 +18,12 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from harvester.corpus.ids import document_id
+from harvester.corpus.store import Corpus
 from harvester.replica.sites.faults import load
 from harvester.replica.sites.mofa import MofaSite
 from harvester.state.incremental import IncrementalMiddleware, iso
 from harvester.state.store import STATE_FILE, CrawlState, PageState
-from tests.conftest import crawl, running_replica
+from tests.conftest import crawl, harvester_settings, running_replica
 from tests.corpora import check_corpus, lines, warcio_check
 from tests.warcs import Record, records
 
@@ -167,7 +168,8 @@ def test_state_records_each_fetch(revised: tuple[Path, list[dict], set[str]]) ->
 # -- the decision, one request at a time
 @pytest.fixture
 def middleware(tmp_path: Path) -> Iterator[IncrementalMiddleware]:
-    crawler = get_crawler(settings_dict={"STATE_ENABLED": True, "STATE_DIR": str(tmp_path), "STATE_REFRESH_AFTER": 7})
+    settings = {"STATE_ENABLED": True, "STATE_DIR": str(tmp_path), "STATE_REFRESH_AFTER": 7, "CORPUS_ENABLED": False}
+    crawler = get_crawler(settings_dict={**settings, "STATE_STORE_CLASS": harvester_settings()["STATE_STORE_CLASS"]})
     middleware = IncrementalMiddleware.from_crawler(crawler)
     yield middleware
     middleware.state.close()
@@ -205,8 +207,9 @@ def test_a_due_article_is_fetched_conditionally(middleware: IncrementalMiddlewar
 
 
 def test_an_article_missing_from_the_corpus_is_fetched_anew(tmp_path: Path) -> None:
-    crawler = get_crawler(settings_dict={"STATE_ENABLED": True, "STATE_DIR": str(tmp_path / "state"), "CORPUS_ENABLED": True, "CORPUS_DIR": str(tmp_path / "corpus")})
-    middleware = IncrementalMiddleware.from_crawler(crawler)
+    crawler = get_crawler()
+    corpus = Corpus(tmp_path / "corpus")
+    middleware = IncrementalMiddleware(crawler, CrawlState(tmp_path / STATE_FILE), None, documents=corpus)
     try:
         fetched = iso(datetime.now(timezone.utc))
         middleware.state.put(PageState("https://a.test/5", "faults", fetched, 200, '"e1"', outcome="document", doc_id="f" * 16))
@@ -216,6 +219,7 @@ def test_an_article_missing_from_the_corpus_is_fetched_anew(tmp_path: Path) -> N
         assert middleware.stats.get_value("state/refetched/not_in_corpus") == 1
     finally:
         middleware.state.close()
+        corpus.close()
 
 
 def test_a_bot_wall_is_tried_again_unconditionally(middleware: IncrementalMiddleware) -> None:

@@ -1,9 +1,13 @@
 """The payload digest index that turns repeated payloads into revisit records, across crawls.
 
-An SQLite file in the WARC folder (CAPTURE_DEDUP_INDEX under CAPTURE_DIR) maps (digest, type, URI)
-to the record that holds the payload. New entries are kept in memory and committed only after the
-WARC data they point at has been fsynced (`commit()` follows `WarcFileWriter.sync()`), so the index
-never names a record a crash could have lost. Entries whose WARC file is gone are ignored.
+`DedupIndex` is what the capture middleware asks of an index; CAPTURE_DEDUP_CLASS names the one a
+crawl uses (a distributed crawl's is in Redis, harvester/distributed/dedup.py). Every index keeps
+new entries in memory and stores them only on `commit()`, which follows the fsync of the WARC data
+they point at, so an index never names a record a crash could have lost.
+
+`SqliteDedupIndex`, the default: an SQLite file in the WARC folder (CAPTURE_DEDUP_INDEX under
+CAPTURE_DIR) mapping (digest, type, URI) to the record that holds the payload. Entries whose WARC
+file is gone are ignored.
 """
 
 from __future__ import annotations
@@ -12,6 +16,11 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
+
+from scrapy.crawler import Crawler
+
+from harvester.capture.writer import OPEN
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS captures (
@@ -36,7 +45,41 @@ class Capture:
     file: str
 
 
-class DedupIndex:
+class DedupIndex(Protocol):
+    def lookup(self, digest: str, type: str, uri: str, any_uri: bool = True) -> Capture | None:
+        """The capture of this payload: the same URI's if there is one, else (when `any_uri`) any."""
+
+    def add(self, digest: str, type: str, capture: Capture) -> None:
+        """Remember a capture, to be stored at the next commit."""
+
+    def commit(self) -> None:
+        """Store the pending entries; call only once the records they name are durable."""
+
+    def close(self) -> None: ...
+
+
+def warc_file_exists(folder: Path) -> Callable[[str], bool]:
+    """A check that a WARC file named in the index is still in the folder (closed or being written)."""
+    seen: set[str] = set()
+
+    def exists(name: str) -> bool:
+        if name in seen:
+            return True
+        if (folder / name).exists() or (folder / (name + OPEN)).exists():
+            seen.add(name)
+            return True
+        return False
+
+    return exists
+
+
+class SqliteDedupIndex:
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SqliteDedupIndex:
+        folder = Path(crawler.settings.get("CAPTURE_DIR"))
+        folder.mkdir(parents=True, exist_ok=True)
+        return cls(folder / crawler.settings.get("CAPTURE_DEDUP_INDEX"), warc_file_exists(folder))
+
     def __init__(self, path: Path, file_exists: Callable[[str], bool]) -> None:
         self.path = path
         self.file_exists = file_exists

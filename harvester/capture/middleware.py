@@ -7,9 +7,8 @@ At start-up it repairs `.open` files a killed crawl left; at the end it writes t
 
 Settings: CAPTURE_ENABLED, CAPTURE_DIR, CAPTURE_PREFIX, CAPTURE_MAX_FILE_SIZE, CAPTURE_GZIP_LEVEL,
 CAPTURE_DIGEST, CAPTURE_OPERATOR, CAPTURE_CRAWL_ID, CAPTURE_DEDUP, CAPTURE_DEDUP_MIN_SIZE,
-CAPTURE_DEDUP_INDEX, CAPTURE_SYNC_EVERY, CAPTURE_INDEX; in a distributed crawl (REDIS_URL), the
-worker's id goes into the file names, the digest index is the crawl's, in Redis (dedup_redis.py),
-and each worker indexes its own files. Per request, `meta["dont_capture"]` skips it; the record
+CAPTURE_DEDUP_CLASS (the digest index, capture/dedup.py), CAPTURE_SYNC_EVERY, CAPTURE_INDEX. Per
+request, `meta["dont_capture"]` skips it; the record
 of the response is left in `meta["capture"]` (a WarcRef) and its date in `meta["capture_date"]`.
 Read from meta: `revisit_of` (a 304 becomes a server-not-modified revisit of that record) and
 `truncated` (WARC-Truncated: length).
@@ -35,19 +34,17 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
+from scrapy.utils.misc import build_from_crawler, load_object
 
 import harvester
 from harvester.awaitable import result
 from harvester.capture.dedup import Capture, DedupIndex
-from harvester.capture.dedup_redis import RedisDedupIndex
 from harvester.capture.handler import WIRE_META
 from harvester.capture.index import index_folder
 from harvester.capture.message import WireError, stored_request, stored_response
-from harvester.capture.records import NOT_MODIFIED_PROFILE, Original, RecordFactory, warc_date
+from harvester.capture.records import NOT_MODIFIED_PROFILE, Original, RecordFactory, WarcRef, warc_date
 from harvester.capture.wire import WireLog, utc_now
-from harvester.capture.writer import OPEN, WarcFileWriter, WarcInfo, repair_folder
-from harvester.corpus.manifest import WarcRef
-from harvester.distributed.config import connect, worker_id
+from harvester.capture.writer import WarcFileWriter, WarcInfo, repair_folder
 
 logger = logging.getLogger(__name__)
 
@@ -69,11 +66,10 @@ class CaptureMiddleware:
         self,
         crawler: Crawler,
         writer: WarcFileWriter,
-        dedup: DedupIndex | RedisDedupIndex | None,
+        dedup: DedupIndex | None,
         dedup_min_size: int = 1,
         sync_every: int = 100,
         index: bool = True,
-        own_files_only: bool = False,
     ) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
@@ -83,8 +79,6 @@ class CaptureMiddleware:
         self.dedup_min_size = dedup_min_size
         self.sync_every = sync_every
         self.index = index
-        # Index only the files this crawl wrote (workers sharing a folder each index their own).
-        self.own_files_only = own_files_only
         self._unsynced = 0
         # One thread, FIFO: records go to the files in the order the exchanges came, and only
         # this thread touches the writer, the dedup index and the files.
@@ -104,21 +98,17 @@ class CaptureMiddleware:
             crawl_id=settings.get("CAPTURE_CRAWL_ID") or str(uuid.uuid4()),
             user_agent=settings.get("USER_AGENT", ""),
         )
-        worker = worker_id(settings)
         writer = WarcFileWriter(
             folder,
-            # Each worker of a distributed crawl writes its own files.
-            f"{settings.get('CAPTURE_PREFIX')}-{worker}" if worker else settings.get("CAPTURE_PREFIX"),
+            settings.get("CAPTURE_PREFIX"),
             info,
             RecordFactory(settings.get("CAPTURE_DIGEST", "sha1")),
             max_size=settings.getint("CAPTURE_MAX_FILE_SIZE"),
             gzip_level=settings.getint("CAPTURE_GZIP_LEVEL", 6),
         )
-        dedup: DedupIndex | RedisDedupIndex | None = None
-        if settings.getbool("CAPTURE_DEDUP") and worker:
-            dedup = RedisDedupIndex(connect(settings), settings.get("DISTRIBUTED_PREFIX"))
-        elif settings.getbool("CAPTURE_DEDUP"):
-            dedup = DedupIndex(folder / settings.get("CAPTURE_DEDUP_INDEX"), writer_file_exists(writer))
+        dedup: DedupIndex | None = None
+        if settings.getbool("CAPTURE_DEDUP"):
+            dedup = build_from_crawler(load_object(settings.get("CAPTURE_DEDUP_CLASS")), crawler)
         middleware = cls(
             crawler,
             writer,
@@ -126,7 +116,6 @@ class CaptureMiddleware:
             dedup_min_size=settings.getint("CAPTURE_DEDUP_MIN_SIZE"),
             sync_every=settings.getint("CAPTURE_SYNC_EVERY"),
             index=settings.getbool("CAPTURE_INDEX"),
-            own_files_only=worker is not None,
         )
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
@@ -139,7 +128,7 @@ class CaptureMiddleware:
             self.dedup.commit()
             self.dedup.close()
         if self.index:
-            indexed, failed = index_folder(self.writer.folder, self.writer.closed if self.own_files_only else None)
+            indexed, failed = index_folder(self.writer.folder)
             self.stats.inc_value("capture/indexes_written", len(indexed))
             for path, error in failed:
                 self.stats.inc_value("capture/indexes_failed")
@@ -256,17 +245,3 @@ def _truncation(request: Request, response: Response) -> str | None:
         return "disconnect"
     return None
 
-
-def writer_file_exists(writer: WarcFileWriter) -> Callable[[str], bool]:
-    """A check that a WARC file named in the dedup index is still there (closed or being written)."""
-    seen: set[str] = set()
-
-    def exists(name: str) -> bool:
-        if name in seen:
-            return True
-        if (writer.folder / name).exists() or (writer.folder / (name + OPEN)).exists():
-            seen.add(name)
-            return True
-        return False
-
-    return exists

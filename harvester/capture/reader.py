@@ -15,7 +15,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord, ArchiveLoadFailed
 
-from harvester.corpus.manifest import WarcRef
+from harvester.capture.records import WarcRef
 
 logger = logging.getLogger(__name__)
 

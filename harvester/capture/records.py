@@ -71,6 +71,16 @@ class WarcRecord:
 
 
 @dataclass(frozen=True)
+class WarcRef:
+    """Where a record sits in the captures: its file, the offset and length of its gzip member."""
+
+    file: str
+    offset: int
+    length: int
+    record_id: str
+
+
+@dataclass(frozen=True)
 class Original:
     """The earlier capture a revisit refers to."""
 

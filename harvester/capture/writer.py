@@ -20,10 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from harvester.capture.records import RecordFactory, WarcRecord, warc_date
+from harvester.capture.records import RecordFactory, WarcRecord, WarcRef, warc_date
 from harvester.capture.wire import utc_now
-from harvester.corpus.files import fsync_dir
-from harvester.corpus.manifest import WarcRef
+from harvester.files import fsync_dir
 
 logger = logging.getLogger(__name__)
 

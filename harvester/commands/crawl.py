@@ -31,11 +31,12 @@ from scrapy.settings import Settings
 from scrapy.utils.defer import deferred_from_coro
 
 from harvester.commands.merge_corpus import merge_if_last
+from harvester.distributed.addon import report_file
 from harvester.distributed.config import distributed, worker_id
 from harvester.extraction import dates
 from harvester.output import job_dir, output_settings
 from harvester.profiles import PROFILES
-from harvester.report.extension import read_report, report_path
+from harvester.report.extension import read_report
 from harvester.report.summary import summary_line
 from harvester.state.jobs import close_job, mark_running, open_job, remove_job
 from harvester.state.lock import LOCK_FILE, FolderLock, OutputLocked
@@ -164,7 +165,8 @@ def run(args: argparse.Namespace) -> int:
         results = crawl(sites, settings, resume=args.resume)
     finally:
         lock.release()
-    report = read_report(report_path(Path(settings.get("REPORT_FILE")), worker))
+    report_path = Path(settings.get("REPORT_FILE"))
+    report = read_report(report_file(report_path, worker) if worker else report_path)
     for name, section in report.get("sites", {}).items():
         if name in results:
             print(summary_line(name, section))

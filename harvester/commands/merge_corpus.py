@@ -2,7 +2,7 @@
 
 Each worker writes its documents into DIR/corpus/parts/<worker>/, numbered by the crawl's shared
 counter; the merge adds them to DIR/corpus (manifest.jsonl one line per document, in seq order;
-changed texts as new versions) and removes the parts (harvester/corpus/parts.py). WARC files a
+changed texts as new versions) and removes the parts (harvester/distributed/parts.py). WARC files a
 killed worker left `.open` are repaired, and WARC files without a CDXJ index indexed. `--from
 OTHER` brings in another output folder (a worker machine's): its closed WARC files are copied
 into DIR/warc, its corpus (parts, documents and their versions) merged into DIR/corpus.
@@ -21,8 +21,9 @@ import sys
 from pathlib import Path
 
 from harvester.capture.writer import repair_folder
-from harvester.corpus.files import fsync_dir
-from harvester.corpus.parts import Merged, merge, parts_of
+from harvester.files import fsync_dir
+from harvester.corpus.merge import Merged
+from harvester.distributed.parts import merge_parts, parts_of
 from harvester.output import output_settings
 from harvester.state.lock import LOCK_FILE, FolderLock, OutputLocked
 
@@ -68,7 +69,7 @@ def merge_output(out: Path, others: list[Path] = ()) -> Merged:
 
         repair_folder(warc)
         index_folder(warc)
-    return merge(corpus, sources)
+    return merge_parts(corpus, sources)
 
 
 def merge_if_last(out: Path) -> Merged | None:

@@ -1,4 +1,5 @@
-"""The manifest (`manifest.jsonl`): one JSON object per document, in sequence order.
+"""The manifest (`manifest.jsonl`): one JSON object per document, in sequence order, and the one
+definition of a document's fields (`entry_fields`), wherever the document comes from.
 
 Reading it tells a corpus which numbers and ids it already holds; appending a line is durable
 (flush + fsync) before the document counts as written. A new version of a document is appended
@@ -16,20 +17,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from harvester.capture.records import WarcRef
+from harvester.extraction.charset import label
+from harvester.extraction.render import Document
+from harvester.items import ArticlePage
+
 logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.jsonl"
 VERSIONS = "versions.jsonl"
-
-
-@dataclass(frozen=True)
-class WarcRef:
-    """Where the response record of a document sits in the captures."""
-
-    file: str
-    offset: int
-    length: int
-    record_id: str
 
 
 @dataclass(frozen=True)
@@ -71,6 +67,54 @@ class Entry:
         warc = known.get("warc")
         known["warc"] = WarcRef(**warc) if warc else None
         return cls(**known, extra=data)
+
+
+def entry_fields(
+    document: Document,
+    *,
+    url: str,
+    final_url: str,
+    canonical_url: str,
+    site: str | None,
+    kind: str | None,
+    fetched_at: str,
+    warc: WarcRef | None,
+    encoding: str | None,
+) -> dict[str, Any]:
+    """The manifest fields of a page's document, but those the corpus gives it (seq, id, file,
+    sha256, version, previous_sha256). Beyond the format's own: the document's extra fields (an
+    archive copy's `original_url`, ...) and the page's `charset` ('utf-8', 'euc-kr')."""
+    return {
+        "url": url,
+        "final_url": final_url,
+        "canonical_url": canonical_url,
+        "site": site,
+        "kind": kind,
+        "title": document.title,
+        "published": document.published,
+        "modified": document.modified,
+        "authors": list(document.authors),
+        "language": document.language,
+        "fetched_at": fetched_at,
+        "warc": warc,
+        "extra": {**document.extra, **({"charset": label(encoding)} if encoding else {})},
+    }
+
+
+def item_fields(item: ArticlePage) -> dict[str, Any]:
+    """`entry_fields` of a crawled page's document."""
+    assert item.document is not None
+    return entry_fields(
+        item.document,
+        url=item.url,
+        final_url=item.final_url,
+        canonical_url=item.canonical_url,
+        site=item.site,
+        kind=item.kind,
+        fetched_at=item.fetched_at,
+        warc=item.warc,
+        encoding=item.encoding,
+    )
 
 
 def read_manifest(path: Path) -> Iterator[Entry]:

@@ -11,10 +11,14 @@ Every step is a whole-file atomic write or a durable append, in an order that a 
 point leaves recoverable: opening the folder undoes a half-done version change and folds the
 manifest back to one line per document.
 
-A crawl numbers new documents itself (`add`); a rebuild or a merge of corpora places documents
-under numbers they already have (`add(..., seq=N)`, or `put` of a whole manifest line and
-`put_version` of a kept version), in any order: the manifest is put back in sequence order when
-the corpus closes. A number or id is never given twice. A corpus made in one go into a new folder
+What becomes of a document is decided in one place, `store()`, for a crawl, both rebuilds and
+the merge of corpora: a document not in the corpus yet is `new`; one whose text is the same is
+`unchanged`; one whose text differs is `changed` (its next version). A new document keeps the
+number it brings (`seq`: a rebuild's, a merged corpus's) when that number is free; without one,
+or when another document holds it, it takes the next number after the highest in the corpus. A
+rebuild places kept lines as they are (`put` of a whole manifest line, `put_version` of a kept
+version), in any order: the manifest is put back in sequence order when the corpus closes. A
+number or id is never given twice. A corpus made in one go into a new folder
 (a rebuild from captures) may be opened with `durable=False`: nothing is flushed to disk document
 by document, everything once when it closes; killed, it is made again.
 
@@ -29,9 +33,11 @@ import hashlib
 import logging
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal
 
-from harvester.corpus.files import atomic_writer, write_atomic
+from harvester.files import atomic_writer, write_atomic
 from harvester.corpus.ids import file_name
 from harvester.corpus.lines import LineIndex
 from harvester.corpus.manifest import MANIFEST, VERSIONS, Entry, ManifestWriter, entry_at, read_manifest, read_manifest_at
@@ -42,13 +48,65 @@ _DOCUMENT_FILE = re.compile(r"^\d{3,}_[0-9a-f]{16}(\.v\d+)?\.txt$")
 _VERSION_FILE = re.compile(r"^(\d{3,}_[0-9a-f]{16})\.v(\d+)\.txt$")
 
 
+Outcome = Literal["new", "changed", "unchanged"]
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What `store()` did with a document: its manifest line now, and the outcome."""
+
+    entry: Entry
+    outcome: Outcome
+
+
 def version_file(entry: Entry) -> str:
     """Where a superseded version's text is kept: `NNN_<id>.v<version>.txt`."""
     return entry.file.removesuffix(".txt") + f".v{entry.version}.txt"
 
 
-class Corpus:
+class DocumentStore:
+    """The rule every store of documents follows (a corpus folder, a distributed crawl's part):
+    `store()` on top of the store's own `get`, `add` and `revise`."""
+
+    def __contains__(self, doc_id: str) -> bool:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def get(self, doc_id: str) -> Entry | None:
+        raise NotImplementedError
+
+    def add(self, doc_id: str, text: bytes, fields: dict[str, Any], seq: int | None = None) -> Entry:
+        raise NotImplementedError
+
+    def revise(self, doc_id: str, text: bytes, fields: dict[str, Any]) -> Entry:
+        raise NotImplementedError
+
+    def relist(self, entry: Entry) -> Entry:
+        raise NotImplementedError
+
+    def store(self, doc_id: str, text: bytes, fields: dict[str, Any], seq: int | None = None, refresh: bool = False) -> Stored:
+        """Take a document: `new` under its number (see the module's rule), `changed` as its next
+        version, or `unchanged`; with `refresh`, an unchanged document's line is made anew from
+        `fields` (a rebuild: the new capture's date and place)."""
+        known = self.get(doc_id)
+        if known is None:
+            return Stored(self.add(doc_id, text, fields, seq), "new")
+        if known.sha256 != hashlib.sha256(text).hexdigest():
+            return Stored(self.revise(doc_id, text, fields), "changed")
+        if refresh:
+            own = {name: getattr(known, name) for name in ("seq", "id", "file", "sha256", "version", "previous_sha256")}
+            return Stored(self.relist(Entry(**fields, **own)), "unchanged")
+        return Stored(known, "unchanged")
+
+
+class Corpus(DocumentStore):
     """Adds documents and new versions to a corpus folder, keeping numbers and ids unique."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Corpus:
+        return cls(Path(crawler.settings.get("CORPUS_DIR")))
 
     def __init__(self, folder: Path, durable: bool = True) -> None:
         self.folder = folder
@@ -143,10 +201,16 @@ class Corpus:
         """The id of the document numbered `seq`."""
         return self.lines.holder(seq)
 
+    def reserve(self, below: int) -> None:
+        """Keep the numbers below `below` for the documents that bring them: documents without a
+        number are numbered from `below` on (a rebuild from captures, whose records name numbers)."""
+        self.next_seq = max(self.next_seq, below)
+
     def add(self, doc_id: str, text: bytes, fields: dict, seq: int | None = None) -> Entry:
-        """Write a new document under the next number, or under `seq` when it has one already;
-        `fields` are the manifest fields but seq/id/file/sha256."""
-        seq = self.next_seq if seq is None else seq
+        """Write a new document under `seq` if it brings a number no document holds, else under the
+        next number; `fields` are the manifest fields but seq/id/file/sha256."""
+        if seq is None or (seq < self.next_seq and self.holder(seq) is not None):
+            seq = self.next_seq
         entry = Entry(seq=seq, id=doc_id, file=file_name(seq, doc_id), sha256=hashlib.sha256(text).hexdigest(), **fields)
         return self.put(entry, text)
 
@@ -181,6 +245,21 @@ class Corpus:
             self._versions = ManifestWriter(self.folder / VERSIONS, self.durable)
         self._versions.append(entry)
         self.versions[(entry.id, entry.version)] = entry
+        return entry
+
+    def relist(self, entry: Entry) -> Entry:
+        """A new manifest line for the document's current text (same version and file)."""
+        current = self.get(entry.id)
+        if current is None or (entry.seq, entry.file, entry.sha256, entry.version) != (
+            current.seq,
+            current.file,
+            current.sha256,
+            current.version,
+        ):
+            raise ValueError(f"document {entry.id}: a new line must keep its number, file, text and version")
+        offset = self._manifest.append(entry)
+        self.lines.put(entry.id, entry.seq, entry.version, offset)
+        self._revised = True  # the line it replaces goes when the manifest is folded
         return entry
 
     def revise(self, doc_id: str, text: bytes, fields: dict) -> Entry:

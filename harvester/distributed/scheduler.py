@@ -9,7 +9,7 @@ engine's downloader and scraper say which requests they hold (the same sets the 
 idle check reads); each call for the next request releases the leases of the others.
 
 Settings: scrapy-redis's (REDIS_URL, SCHEDULER_QUEUE_KEY, SCHEDULER_DUPEFILTER_KEY, ...; see
-config.scheduler_settings), DISTRIBUTED_PREFIX, DISTRIBUTED_WORKER_ID, DISTRIBUTED_WORKER_TIMEOUT.
+addon.py), DISTRIBUTED_PREFIX, DISTRIBUTED_WORKER_ID, DISTRIBUTED_WORKER_TIMEOUT.
 """
 
 from __future__ import annotations

@@ -1,35 +1,15 @@
-"""Pages that must not become documents though they answer 200: binary bodies and bot walls.
-
-A bot wall (a WAF block page, a JavaScript or CAPTCHA challenge) put in an article's place would
-otherwise become a short document of its own text. The markers are those of the block pages the
-target sites' protections serve: Cloudflare, Akamai, AWS WAF/CloudFront, CAPTCHA widgets, and the
-Korean WAF pages ('비정상적인 접근', '웹 방화벽').
+"""Bodies that must not become documents though they answer 200: binary bytes sent as a page.
+(Bot walls, which fetching has to know too, are told by harvester/fetch/botwall.py.)
 
 >>> binary(b"\\x89PNG\\r\\n\\x1a\\n\\x00\\x00\\x00\\rIHDR")
 True
 >>> binary("<p>한국어 기사</p>".encode())
 False
->>> bot_wall("<title>Just a moment...</title>", "Just a moment... Enable JavaScript and cookies to continue")
-'Just a moment...'
->>> bot_wall("<title>외교부</title>", "보도자료 본문") is None
-True
 """
 
 from __future__ import annotations
 
-import re
-
-# Titles and texts seen on block and challenge pages; a match in a short page is a wall.
-_WALL = re.compile(
-    r"just a moment\.\.\.|attention required! \| cloudflare|checking your browser|cf-browser-verification"
-    r"|access denied.{0,80}you don't have permission|the request could not be satisfied|request blocked"
-    r"|g-recaptcha|h-captcha|are you a robot|verify you are human"
-    r"|비정상적인 접근|웹 ?방화벽|접근이 차단|자동화된 (?:접근|요청)|보안 정책에 의해 차단",
-    re.IGNORECASE | re.DOTALL,
-)
 _CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
-# Article pages are long; block pages are short. Beyond this much text, a marker is a quotation.
-_WALL_MAX_TEXT = 2000
 
 
 def binary(body: bytes) -> bool:
@@ -39,14 +19,3 @@ def binary(body: bytes) -> bool:
         return True
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return bool(head) and controls / len(head) > 0.1
-
-
-def bot_wall(source: str, text: str) -> str | None:
-    """The marker in a page's markup (`source`) that shows it to be a bot wall, or None.
-
-    `text` is the page's visible text: a long text is an article that mentions such words."""
-    # The text first: searching the markup for the markers costs more than the text's length.
-    if len(" ".join(text.split())) > _WALL_MAX_TEXT:
-        return None
-    match = _WALL.search(source[:65536])
-    return match.group(0) if match else None

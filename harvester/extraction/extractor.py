@@ -21,6 +21,7 @@ from harvester.extraction.errors import ExtractionError
 from harvester.extraction.html_text import element_blocks
 from harvester.extraction.render import Document
 from harvester.extraction.selection import alternatives, find, find_first, matcher
+from harvester.fetch.botwall import bot_wall
 from harvester.profiles import Selector, SiteProfile, get_profile, profile_for_page
 
 __all__ = ["EXTRACTOR", "ExtractionError", "extract", "parse_html", "split_authors"]
@@ -134,7 +135,7 @@ def extract(body: bytes, encoding: str | None, url: str, profile_name: str | Non
     if checks.binary(body):
         raise ExtractionError("binary content: not an HTML page")
     root = parse_html(body, encoding)
-    wall = checks.bot_wall(body[:65536].decode(encoding or "utf-8", "replace"), " ".join(_VISIBLE_TEXT(root)))
+    wall = bot_wall(body[:65536].decode(encoding or "utf-8", "replace"), " ".join(_VISIBLE_TEXT(root)))
     if wall:
         raise ExtractionError(f"bot wall: the page says {wall!r}")
     profile = named or profile_for_page(url, root)

@@ -6,9 +6,7 @@ Skips are not errors: a request refused by robots.txt, by the offsite filter or 
 
 from __future__ import annotations
 
-import errno
 import re
-import sqlite3
 
 from scrapy.core.downloader.handlers.http11 import TunnelError
 from scrapy.exceptions import (
@@ -25,9 +23,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionDone, ConnectionLost, DNSLookupError, TimeoutError
 from twisted.python.failure import Failure
 
-from harvester.extraction.checks import bot_wall
-
-DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+from harvester.fetch.botwall import bot_wall
+from harvester.files import disk_full
 
 _KINDS: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str], ...] = (
     ((DownloadTimeoutError, TimeoutError), "timeout"),
@@ -38,13 +35,6 @@ _KINDS: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str],
     ((DownloadFailedError, ConnectionLost, ConnectionDone), "connection"),
     (TunnelError, "proxy"),
 )
-
-
-def disk_full(error: BaseException) -> bool:
-    """A write failed for want of space (in a file, or in SQLite, which says so in words)."""
-    if isinstance(error, sqlite3.OperationalError):
-        return "full" in str(error)
-    return isinstance(error, OSError) and error.errno in DISK_FULL
 
 
 def error_kind(failure: Failure) -> str | None:

@@ -8,7 +8,10 @@ fields, among them the URL requested where a redirect led from it to the page (w
 record the page's own URL counts as requested: two requests that end on one URL, one redirected
 and one not, look alike in the captures). A page with a conversion record is placed where that
 record is, any other where its own record is: conversion records are written in the order the
-corpus wrote the documents.
+corpus wrote the documents. A page of a document that has conversion records, but none of its
+own, comes after the last of them: a fetch the crawl found unchanged (its record was written
+late, after a kill between the corpus and the capture) changes nothing, and a text the crawl
+never recorded becomes the next version.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from pathlib import Path
 from urllib.parse import urldefrag
 
 from harvester.capture.reader import CaptureError, Record, records
+from harvester.corpus.conversion import ConversionFields, read_headers
+from harvester.corpus.ids import document_id
 from harvester.profiles import profile_for_url
 
 logger = logging.getLogger(__name__)
@@ -30,19 +35,15 @@ Order = tuple[int, int]  # (file index, offset)
 
 @dataclass(frozen=True)
 class Conversion:
-    """The derived-text record of a page: where it is, and its fields."""
+    """The derived-text record of a page: where it is, and what its header fields say."""
 
     path: Path
     offset: int
-    fields: dict[str, str]
-
-    def get(self, name: str) -> str | None:
-        return self.fields.get(f"Harvester-{name}") or None
+    said: ConversionFields
 
     @property
     def seq(self) -> int | None:
-        value = self.get("Seq")
-        return int(value) if value and value.isdigit() else None
+        return self.said.seq
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def _take(found: Scan, order: Order, record: Record) -> None:
         if record.type == "response":
             found.by_uri_date[(record.uri, record.fields.get("WARC-Date", ""))] = record
     elif record.type == "conversion" and record.fields.get("WARC-Refers-To"):
-        conversion = Conversion(record.path, record.offset, record.fields)
+        conversion = Conversion(record.path, record.offset, read_headers(record.fields))
         found.conversions.setdefault(record.fields["WARC-Refers-To"], (order, conversion))
 
 
@@ -110,15 +111,26 @@ def article_pages(found: Scan) -> list[PageCapture]:
         page = _page(found, record, conversion, order)
         if page is not None:
             pages.append(page)
-    pages.sort(key=lambda page: page.order)
+    last: dict[str, Order] = {}
+    for page in pages:
+        if page.conversion is not None:
+            doc_id = document_id(page.canonical_url)
+            last[doc_id] = max(page.order, last.get(doc_id, page.order))
+
+    def place(page: PageCapture) -> tuple[Order, bool]:
+        if page.conversion is not None:
+            return page.order, False
+        return max(page.order, last.get(document_id(page.canonical_url), page.order)), True
+
+    pages.sort(key=place)
     return pages
 
 
 def _page(found: Scan, record: Record, conversion: Conversion | None, order: Order) -> PageCapture | None:
     uri = record.uri
     if conversion is not None:
-        canonical = conversion.get("Canonical-URI") or urldefrag(uri)[0]
-        site, kind, detect = conversion.get("Site"), conversion.get("Kind"), False
+        canonical = conversion.said.canonical_url or urldefrag(uri)[0]
+        site, kind, detect = conversion.said.site, conversion.said.kind, False
     else:
         profile = profile_for_url(uri)
         if profile is not None:
@@ -134,7 +146,7 @@ def _page(found: Scan, record: Record, conversion: Conversion | None, order: Ord
     return PageCapture(
         record=record,
         original=_original(found, record),
-        url=(conversion.get("Requested-URI") if conversion else None) or uri,
+        url=(conversion.said.requested_url if conversion else None) or uri,
         conversion=conversion,
         site=site,
         kind=kind,

@@ -2,26 +2,25 @@
 
 A worker reads the page from its WARC record, puts it through the crawl's extraction gate and
 extractor (harvester/extraction: `extract()` is a pure function of the page), and returns the
-document's text and manifest fields; or the text its conversion record holds (`use_stored`). Where
+document and its text; or the text its conversion record holds (`use_stored`), with the document
+its header fields describe. Where
 the page has a conversion record, the two texts are compared. Results come back in the order the
 pages were given, so that the corpus takes the documents in the crawl's order.
 """
 
 from __future__ import annotations
 
-import json
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from harvester.capture.reader import CaptureError, page_at, record_at
-from harvester.extraction import charset
+from harvester.corpus.conversion import read_headers
 from harvester.extraction.extractor import ExtractionError, extract, parse_html
 from harvester.extraction.page import gate
-from harvester.extraction.render import encode
+from harvester.extraction.render import Document, encode
 from harvester.profiles import PROFILES, cms
 from harvester.rebuild.report import TextDiff, text_diff
 
@@ -46,8 +45,8 @@ class Job:
 @dataclass(frozen=True)
 class Result:
     text: bytes | None = None
-    # title, published, modified, authors, language, extra: as the corpus pipeline writes them.
-    fields: dict[str, Any] = field(default_factory=dict)
+    document: Document | None = None
+    encoding: str | None = None  # the charset the page was read in
     skipped: str | None = None  # why no document: an extraction reason key, "unreadable", "not_article"
     error: str | None = None  # what was wrong, in words
     stored_diff: TextDiff | None = None  # how today's text differs from the conversion record's
@@ -64,38 +63,32 @@ def read_page(job: Job) -> Result:
         encoding, _ = gate(page.body, page.header("Content-Type"), page.truncated)
         if job.detect and cms.detect(page.uri, parse_html(page.body, encoding)) is None:
             return Result(skipped="not_article")
-        extra = {"charset": charset.label(encoding)} if encoding else {}
         if job.use_stored and stored is not None:
-            return Result(stored.block, _stored_fields(stored.fields, stored.block or b"", page.uri, job.site, extra))
+            return Result(stored.block, _stored_document(stored.fields, stored.block or b"", page.uri, job.site), encoding)
         document = extract(page.body, encoding, page.uri, job.site)
     except ExtractionError as error:
         return Result(skipped=error.reason, error=str(error))
     except Exception as error:  # a page the extractor cannot cope with must not end the rebuild
         return Result(skipped="extraction_error", error=f"{type(error).__name__}: {error}")
     text = encode(document)
-    fields = {
-        "title": document.title,
-        "published": document.published,
-        "modified": document.modified,
-        "authors": list(document.authors),
-        "language": document.language,
-        "extra": {**document.extra, **extra},
-    }
     differs = stored is not None and stored.block != text
-    return Result(text, fields, stored_diff=text_diff(stored.block or b"", text) if differs else None)
+    return Result(text, document, encoding, stored_diff=text_diff(stored.block or b"", text) if differs else None)
 
 
-def _stored_fields(fields: dict[str, str], text: bytes, url: str, site: str | None, extra: dict) -> dict[str, Any]:
-    """The manifest fields of a conversion record's text: the title is its first line."""
+def _stored_document(headers: dict[str, str], text: bytes, url: str, site: str | None) -> Document:
+    """The document a conversion record's text and header fields describe: the title is the text's
+    first line."""
     profile = PROFILES.get(site or "")
-    return {
-        "title": text.decode("utf-8").split("\n", 1)[0],
-        "published": fields.get("Harvester-Published"),
-        "modified": fields.get("Harvester-Modified"),
-        "authors": json.loads(fields.get("Harvester-Authors") or "[]"),
-        "language": fields.get("Harvester-Language"),
-        "extra": {**(profile.manifest_fields(url) if profile and profile.manifest_fields else {}), **extra},
-    }
+    said = read_headers(headers)
+    return Document(
+        title=text.decode("utf-8").split("\n", 1)[0],
+        body=(),
+        published=said.published,
+        modified=said.modified,
+        authors=tuple(said.authors),
+        language=said.language,
+        extra=profile.manifest_fields(url) if profile and profile.manifest_fields else {},
+    )
 
 
 def _read_pages(jobs: list[Job]) -> list[Result]:

@@ -1,18 +1,16 @@
 """A corpus made again from captures alone (`harvester rebuild --from-warc`): no network.
 
 The article pages of the WARC files (captures.py) are read again in a process pool (extract.py)
-and go into a new corpus as a crawl's corpus pipeline took them in: a document not in the corpus
-yet is added, a changed text becomes the document's next version, the same text changes nothing.
-Numbers: a page whose conversion record names the document's number (`Harvester-Seq`) gets that
-number (the first capture to claim a number keeps it); any other new document takes the next
-number after all the numbers the records name, in capture order. So a corpus rebuilt from a
+and go into a new corpus by the corpus's one rule (harvester/corpus/store.py), as a crawl's corpus
+pipeline took them in. Numbers: a page whose conversion record names the document's number
+(`Harvester-Seq`) brings that number (the first capture to claim a number keeps it); any other new
+document takes the next number after all the numbers the records name, in capture order. So a corpus rebuilt from a
 crawl's WARCs is that crawl's corpus again, byte for byte: the same numbers, ids, texts, versions,
 and manifest lines, whose `warc` references name the records the documents came from.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections import Counter
@@ -21,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from harvester.corpus.ids import document_id
+from harvester.corpus.manifest import entry_fields
 from harvester.corpus.store import Corpus
 from harvester.profiles import PROFILES
 from harvester.rebuild.captures import PageCapture, article_pages, scan
@@ -72,34 +71,26 @@ def rebuild_from_warcs(files: list[Path], corpus_dir: Path, use_stored: bool = F
     pages = article_pages(found)
     outcome = OfflineRebuild(pages=len(pages), problems=found.problems)
     numbers = _claimed_numbers(pages)
-    free = max(numbers.values(), default=-1) + 1
     jobs = (_job(page, use_stored) for page in pages)
     # A new corpus made in one go: flushed to disk once, at the end (a killed rebuild is run again).
     corpus = Corpus(corpus_dir, durable=False)
+    corpus.reserve(below=max(numbers.values(), default=-1) + 1)
     try:
         for page, result in zip(pages, read_pages(jobs, workers)):
-            if result.text is None:
+            if result.text is None or result.document is None:
                 _no_document(outcome, page, result)
                 continue
             doc_id = document_id(page.canonical_url)
-            known = corpus.get(doc_id)
-            fields = _fields(page, result)
-            if known is None:
-                seq = numbers.get(doc_id)
-                if seq is None or corpus.holder(seq) is not None:
-                    while corpus.holder(free) is not None:
-                        free += 1
-                    seq = free
-                entry = corpus.add(doc_id, result.text, fields, seq=seq)
-                outcome.documents += 1
-            elif known.sha256 == hashlib.sha256(result.text).hexdigest():
+            stored = corpus.store(doc_id, result.text, _fields(page, result), seq=numbers.get(doc_id))
+            if stored.outcome == "unchanged":
                 outcome.unchanged += 1
                 continue
+            if stored.outcome == "new":
+                outcome.documents += 1
             else:
-                entry = corpus.revise(doc_id, result.text, fields)
                 outcome.versions += 1
             if result.stored_diff is not None:
-                outcome.text_changed.append((entry.seq, entry.id, page.final_url, result.stored_diff))
+                outcome.text_changed.append((stored.entry.seq, stored.entry.id, page.final_url, result.stored_diff))
     finally:
         corpus.close()
     outcome.seconds = time.monotonic() - started
@@ -129,21 +120,18 @@ def _job(page: PageCapture, use_stored: bool) -> Job:
 
 def _fields(page: PageCapture, result: Result) -> dict[str, Any]:
     """The manifest fields the corpus pipeline would write for this page."""
-    return {
-        "url": page.url,
-        "final_url": page.final_url,
-        "canonical_url": page.canonical_url,
-        "site": page.site,
-        "kind": page.kind,
-        "title": result.fields["title"],
-        "published": result.fields["published"],
-        "modified": result.fields["modified"],
-        "authors": result.fields["authors"],
-        "language": result.fields["language"],
-        "fetched_at": page.fetched_at,
-        "warc": page.record.ref,
-        "extra": result.fields["extra"],
-    }
+    assert result.document is not None
+    return entry_fields(
+        result.document,
+        url=page.url,
+        final_url=page.final_url,
+        canonical_url=page.canonical_url,
+        site=page.site,
+        kind=page.kind,
+        fetched_at=page.fetched_at,
+        warc=page.record.ref,
+        encoding=result.encoding,
+    )
 
 
 def _no_document(outcome: OfflineRebuild, page: PageCapture, result: Result) -> None:

@@ -1,9 +1,10 @@
 """Item pipeline of `harvester rebuild MANIFEST`, in the corpus pipeline's place: each document
 fetched again goes into the new corpus under its old number and id.
 
-The same text makes the line anew from the new fetch (`unchanged`: same version); a different text
-becomes the document's next version, the old one kept as `NNN_<id>.v<K>.txt` (`changed`, with a
-diff summary); kept versions of the old corpus are kept too. A line whose page is gone or failed
+The old line is placed first, then the new text goes through the corpus's one rule
+(harvester/corpus/store.py): the same text makes the line anew from the new fetch (`unchanged`:
+same version); a different text becomes the document's next version, the old one kept as
+`NNN_<id>.v<K>.txt` (`changed`, with a diff summary); kept versions of the old corpus are kept too. A line whose page is gone or failed
 keeps its old file and line, marked `"rebuild": "gone"` or `"failed"`, so nothing is lost. The spider
 (spiders/urllist.py) brings the lines, the folder of their files and the ledger of outcomes.
 Settings: CORPUS_DIR.
@@ -20,8 +21,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
-from harvester.corpus.manifest import Entry
-from harvester.corpus.pipeline import entry_fields
+from harvester.corpus.manifest import Entry, item_fields
 from harvester.corpus.store import Corpus
 from harvester.items import ArticlePage
 from harvester.rebuild.report import text_diff
@@ -62,25 +62,23 @@ class RebuildPipeline:
         assert self.corpus is not None
         assert item.text is not None
         old, text = item.previous, item.text
-        fields = entry_fields(item)
+        fields = item_fields(item)
         sha = hashlib.sha256(text).hexdigest()
-        if sha == old.sha256:
-            same = {"seq": old.seq, "id": old.id, "file": old.file, "sha256": sha}
-            item.entry = self.corpus.put(Entry(**fields, **same, version=old.version, previous_sha256=old.previous_sha256), text)
-            item.outcome = "new"
-            self.spider.ledger.record(old, "unchanged")
-            return item
-        old_text = self.old_text(old)
-        if old_text is not None:
-            self.corpus.put(old, old_text)
-            item.entry, item.outcome = self.corpus.revise(old.id, text, fields), "changed"
-            self.spider.ledger.record(old, "changed", diff=text_diff(old_text, text))
-        else:
+        old_text = text if sha == old.sha256 else self.old_text(old)
+        if old_text is None:
             # The old text is not there to keep: the new one is the next version all the same.
             same = {"seq": old.seq, "id": old.id, "file": old.file, "sha256": sha}
             item.entry = self.corpus.put(Entry(**fields, **same, version=old.version + 1, previous_sha256=old.sha256), text)
             item.outcome = "new"
             self.spider.ledger.record(old, "changed", "the old text is not in the corpus rebuilt from")
+            return item
+        self.corpus.put(old, old_text)
+        stored = self.corpus.store(old.id, text, fields, refresh=True)
+        item.entry, item.outcome = stored.entry, stored.outcome
+        if stored.outcome == "changed":
+            self.spider.ledger.record(old, "changed", diff=text_diff(old_text, text))
+        else:
+            self.spider.ledger.record(old, "unchanged")
         return item
 
     def item_dropped(self, item: Any, response: Response, exception: BaseException) -> None:

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harvester.corpus.files import write_atomic
+from harvester.files import write_atomic
 from harvester.corpus.manifest import Entry
 
 REPORT_FILE = "rebuild-report.json"

@@ -1,5 +1,5 @@
 """`python -m harvester.replica [--port N]`: serve the replica until interrupted."""
 
-from harvester.commands.replica import main
+from harvester.replica.cli import main
 
 main()

@@ -1,8 +1,7 @@
 """Extension that writes the crawl's report: at the end of each site's crawl, its section of
 REPORT_FILE (`crawl-report.json`, written atomically) and its summary line in the log.
 
-Settings: REPORT_ENABLED, REPORT_FILE, REPORT_RUN_ID, REDIS_URL (each worker of a distributed crawl
-writes its own report). Sites crawled under one run id (as `harvester crawl` does for all the
+Settings: REPORT_ENABLED, REPORT_FILE, REPORT_RUN_ID. Sites crawled under one run id (as `harvester crawl` does for all the
 sites it is given) share one report; a new run replaces it.
 """
 
@@ -18,17 +17,10 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from harvester.corpus.files import write_atomic
-from harvester.distributed.config import worker_id
+from harvester.files import write_atomic
 from harvester.report.summary import site_section, summary_line
 
 logger = logging.getLogger(__name__)
-
-
-def report_path(path: Path, worker: str | None) -> Path:
-    """Where a crawl's report goes: each worker of a distributed crawl writes its own,
-    `crawl-report.<worker>.json`."""
-    return path.with_name(f"{path.stem}.{worker}{path.suffix}") if worker else path
 
 
 def read_report(path: Path) -> dict[str, Any]:
@@ -49,7 +41,7 @@ class CrawlReport:
         settings = crawler.settings
         if not settings.getbool("REPORT_ENABLED") or not settings.get("REPORT_FILE"):
             raise NotConfigured
-        path = report_path(Path(settings.get("REPORT_FILE")), worker_id(settings))
+        path = Path(settings.get("REPORT_FILE"))
         extension = cls(crawler, path, settings.get("REPORT_RUN_ID") or str(uuid.uuid4()))
         # After CoreStats (an earlier extension), so the finish time and reason are in the stats.
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)

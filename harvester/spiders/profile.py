@@ -6,8 +6,7 @@ PROFILE_SINCE (an ISO date, empty: none) stops paging once a list page's dates (
 `list_dates`) are all older, and skips older feed and sitemap entries. Article requests carry
 `meta["article"]` and, where a feed or sitemap dates the entry, `meta["listed_at"]` (UTC ISO), which
 the crawl state reads. The spider argument `out=DIR` points every output into DIR (as
-`harvester crawl --out DIR` does), for runs through `scrapy crawl` or scrapyd. With REDIS_URL set,
-the spider is one worker of a distributed crawl: scrapy-redis's scheduler is put in place.
+`harvester crawl --out DIR` does), for runs through `scrapy crawl` or scrapyd.
 """
 
 from __future__ import annotations
@@ -29,7 +28,6 @@ from scrapy.selector import Selector
 from twisted.python.failure import Failure
 
 from harvester import signals
-from harvester.distributed.config import distributed, scheduler_settings
 from harvester.extraction import dates
 from harvester.fetch.errors import error_kind
 from harvester.items import ArticlePage
@@ -79,9 +77,6 @@ class ProfileSpider(scrapy.Spider):
         # Settings are still open while the spider is made (Scrapy freezes them after).
         if out:
             for name, value in output_settings(Path(out)).items():
-                crawler.settings.set(name, value, priority="spider")
-        if distributed(crawler.settings):
-            for name, value in scheduler_settings(crawler.settings).items():
                 crawler.settings.set(name, value, priority="spider")
         return super().from_crawler(crawler, *args, **kwargs)
 

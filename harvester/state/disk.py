@@ -23,7 +23,7 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from harvester import signals as harvester_signals
-from harvester.fetch.errors import disk_full
+from harvester.files import disk_full
 
 logger = logging.getLogger(__name__)
 

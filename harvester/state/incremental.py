@@ -1,11 +1,11 @@
 """Downloader middleware that makes a crawl incremental: a known article is not fetched again unless
 asked, and then conditionally; what each fetch found is kept in the crawl state.
 
-Settings: STATE_ENABLED, STATE_DIR, STATE_REFRESH_AFTER (days; a known article is fetched again once
-its last fetch is that old; negative: never), CORPUS_ENABLED and CORPUS_DIR (an article whose
-document the corpus does not hold is fetched anew); in a distributed crawl (REDIS_URL), the state
-and the corpus's documents are the crawl's, in Redis (state/redis_store.py, corpus/registry.py). A known article is also fetched again when a feed or
-sitemap dates its entry after the last fetch (`meta["listed_at"]`). Such a request carries
+Settings: STATE_ENABLED, STATE_STORE_CLASS (where the state is kept: state/store.py),
+STATE_REFRESH_AFTER (days; a known article is fetched again once its last fetch is that old;
+negative: never). An article whose document the crawl's corpus does not hold (asked of the corpus
+pipeline) is fetched anew. A known article is also fetched again when a feed or sitemap dates its
+entry after the last fetch (`meta["listed_at"]`). Such a request carries
 `If-None-Match`/`If-Modified-Since` from the last fetch, and `meta["revisit_of"]` (the response
 record the last 200 was captured in) for the capture of a 304. A 304 ends there: the state is
 updated and the document stands (`state/not_modified`).
@@ -24,25 +24,21 @@ import sqlite3
 from collections.abc import Callable, Container
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
-
+from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.python.failure import Failure
 
 from harvester import signals as harvester_signals
 from harvester.capture.records import warc_date
-from harvester.corpus.manifest import MANIFEST, read_manifest
-from harvester.corpus.registry import DocumentRegistry
-from harvester.distributed.config import connect, distributed
+from harvester.corpus.pipeline import CorpusPipeline
 from harvester.fetch.errors import error_kind
 from harvester.items import ArticlePage
-from harvester.state.redis_store import RedisCrawlState
-from harvester.state.store import STATE_FILE, CrawlState, PageState
+from harvester.state.store import PageState, StateStore
 
 logger = logging.getLogger(__name__)
 
@@ -64,11 +60,22 @@ def state_key(request: Request) -> str:
     return (request.meta.get("redirect_urls") or [request.url])[0]
 
 
+class CrawlCorpus(Container[str]):
+    """The documents of the crawl's corpus, as its corpus pipeline holds them."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    def __contains__(self, doc_id: object) -> bool:
+        pipeline = self.crawler.get_item_pipeline(CorpusPipeline)
+        return pipeline is None or pipeline.holds(str(doc_id))
+
+
 class IncrementalMiddleware:
     def __init__(
         self,
         crawler: Crawler,
-        state: CrawlState | RedisCrawlState,
+        state: StateStore,
         refresh_after: timedelta | None,
         documents: Container[str] | None = None,
         clock: Callable[[], datetime] = utc_now,
@@ -87,18 +94,8 @@ class IncrementalMiddleware:
         if not settings.getbool("STATE_ENABLED"):
             raise NotConfigured
         days = settings.getfloat("STATE_REFRESH_AFTER")
-        state: CrawlState | RedisCrawlState
-        documents: Container[str] | None = None
-        if distributed(settings):
-            # One state and one corpus for all the workers of the crawl.
-            server, prefix = connect(settings), settings.get("DISTRIBUTED_PREFIX")
-            state = RedisCrawlState(server, prefix)
-            if settings.getbool("CORPUS_ENABLED"):
-                documents = DocumentRegistry(server, prefix)
-        else:
-            state = CrawlState(Path(settings.get("STATE_DIR")) / STATE_FILE)
-            if settings.getbool("CORPUS_ENABLED"):
-                documents = {entry.id for entry in read_manifest(Path(settings.get("CORPUS_DIR")) / MANIFEST)}
+        state = build_from_crawler(load_object(settings.get("STATE_STORE_CLASS")), crawler)
+        documents = CrawlCorpus(crawler) if settings.getbool("CORPUS_ENABLED") else None
         middleware = cls(crawler, state, timedelta(days=days) if days >= 0 else None, documents)
         crawler.signals.connect(middleware.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(middleware.item_dropped, signal=signals.item_dropped)

@@ -3,8 +3,9 @@
 An exclusive `flock`, held for the crawl's life; the OS drops it when the process ends, however it
 ends, so a killed crawl leaves no stale lock. The file names its holder for the refusal message.
 Within one process the lock is re-entrant: `harvester crawl` holds it across its sites, and each
-site's extension finds it held by its own process. The workers of a distributed crawl share it.
-Settings: STATE_DIR, REDIS_URL.
+site's extension finds it held by its own process. Processes that crawl together may share it
+(a shared lock: the workers of a distributed crawl, harvester/distributed/lock.py). Settings:
+STATE_DIR, STATE_LOCK_CLASS.
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ from typing import IO
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-
-from harvester.distributed.config import distributed
+from scrapy.utils.misc import load_object
 
 LOCK_FILE = "crawl.lock"
 SHARED = "workers"  # the holder line of a shared lock
@@ -50,7 +50,7 @@ class FolderLock:
             if holder and holder[0] == str(os.getpid()) and not self.shared:
                 return  # held by this very process: nothing to take, nothing to release
             if holder[:1] == [SHARED]:
-                who = f"the workers of a distributed crawl, since {holder[1]}" if len(holder) > 1 else "workers"
+                who = f"several workers together, since {holder[1]}" if len(holder) > 1 else "several workers together"
             else:
                 who = f"pid {holder[0]}, since {holder[1]}" if len(holder) > 1 else "another process"
             raise OutputLocked(
@@ -80,7 +80,7 @@ class OutputLock:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> OutputLock:
-        lock = FolderLock(Path(crawler.settings.get("STATE_DIR")) / LOCK_FILE, shared=distributed(crawler.settings))
+        lock = load_object(crawler.settings.get("STATE_LOCK_CLASS"))(Path(crawler.settings.get("STATE_DIR")) / LOCK_FILE)
         lock.acquire()
         extension = cls(lock)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)

@@ -1,6 +1,8 @@
-"""The crawl state: per article URL, what its last fetch found (SQLite in STATE_DIR/crawl.sqlite).
+"""The crawl state: per article URL, what its last fetch found.
 
-Embedded, so a scheduled crawl needs no server. WAL with synchronous=NORMAL: a killed process loses
+`StateStore` is what the incremental middleware asks of a store; STATE_STORE_CLASS names the one a
+crawl uses (a distributed crawl's is in Redis, harvester/distributed/state.py). The default,
+`CrawlState`, is SQLite in STATE_DIR/crawl.sqlite: embedded, so a scheduled crawl needs no server. WAL with synchronous=NORMAL: a killed process loses
 nothing committed (the OS holds it); a power cut may lose the last commits, whose pages the next
 crawl simply fetches again.
 """
@@ -10,6 +12,9 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
+from typing import Protocol
+
+from scrapy.crawler import Crawler
 
 STATE_FILE = "crawl.sqlite"
 
@@ -62,8 +67,20 @@ class PageState:
 _NAMES = tuple(field.name for field in fields(PageState))
 
 
+class StateStore(Protocol):
+    def get(self, url: str) -> PageState | None: ...
+
+    def put(self, page: PageState) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class CrawlState:
     """Reads and writes page states; every write is one committed transaction."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlState:
+        return cls(Path(crawler.settings.get("STATE_DIR")) / STATE_FILE)
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

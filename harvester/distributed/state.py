@@ -1,7 +1,7 @@
 """The crawl state in Redis, for a distributed crawl: what each article's last fetch found, shared
 by all the workers (one hash, `<DISTRIBUTED_PREFIX>:state`, URL -> page state as JSON).
 
-Same interface as the SQLite state (store.py); every write is one HSET, atomic. Redis keeps it as
+Same interface as the SQLite state (harvester/state/store.py); every write is one HSET, atomic. Redis keeps it as
 durably as it is configured to (RDB snapshots or the AOF): an article whose state is lost is
 simply fetched again by the next crawl.
 """
@@ -12,11 +12,17 @@ import json
 from dataclasses import astuple
 
 import redis
+from scrapy.crawler import Crawler
 
+from harvester.distributed.config import connect
 from harvester.state.store import PageState
 
 
 class RedisCrawlState:
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedisCrawlState:
+        return cls(connect(crawler.settings), crawler.settings.get("DISTRIBUTED_PREFIX"))
+
     def __init__(self, server: redis.Redis, prefix: str) -> None:
         self.server = server
         self.key = f"{prefix}:state"

@@ -1,7 +1,7 @@
 """The payload digest index in Redis, for a distributed crawl: one index for all its workers, so
 that a payload any of them captured becomes a revisit record in the others' WARCs.
 
-Same interface and rules as the SQLite index (dedup.py): entries wait in memory until the WARC
+Same interface and rules as the SQLite index (harvester/capture/dedup.py): entries wait in memory until the WARC
 data they name is fsynced, then go to Redis. One hash, `<DISTRIBUTED_PREFIX>:dedup`, with a field
 per (type, digest, URI) and one per (type, digest) naming the first capture of the payload under
 any URI. The workers' WARC files may be on other machines, so no entry is dropped for want of
@@ -13,11 +13,17 @@ from __future__ import annotations
 import json
 
 import redis
+from scrapy.crawler import Crawler
 
 from harvester.capture.dedup import Capture
+from harvester.distributed.config import connect
 
 
 class RedisDedupIndex:
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedisDedupIndex:
+        return cls(connect(crawler.settings), crawler.settings.get("DISTRIBUTED_PREFIX"))
+
     def __init__(self, server: redis.Redis, prefix: str) -> None:
         self.server = server
         self.key = f"{prefix}:dedup"

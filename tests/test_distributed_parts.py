@@ -11,8 +11,8 @@ import pytest
 import redis
 
 from harvester.corpus.manifest import MANIFEST, VERSIONS
-from harvester.corpus.parts import CorpusPart, merge, part_folder, parts_of
-from harvester.corpus.registry import DocumentRegistry
+from harvester.distributed.parts import CorpusPart, merge_parts as merge, part_folder, parts_of
+from harvester.distributed.registry import DocumentRegistry
 from harvester.corpus.store import Corpus
 from tests.corpora import check_corpus, lines
 from tests.test_corpus_store import fields

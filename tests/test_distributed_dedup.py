@@ -5,7 +5,7 @@ from __future__ import annotations
 import redis
 
 from harvester.capture.dedup import Capture
-from harvester.capture.dedup_redis import RedisDedupIndex
+from harvester.distributed.dedup import RedisDedupIndex
 
 FIRST = Capture("http://example.com/a", "2026-11-01T00:00:00.000000Z", "<urn:uuid:a>", "harvester-w1-1.warc.gz")
 SAME = Capture("http://example.com/b", "2026-11-01T00:00:01.000000Z", "<urn:uuid:b>", "harvester-w2-1.warc.gz")

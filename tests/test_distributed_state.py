@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import redis
 
-from harvester.state.redis_store import RedisCrawlState
+from harvester.distributed.state import RedisCrawlState
 from harvester.state.store import PageState
 
 PAGE = PageState(

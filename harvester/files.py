@@ -1,12 +1,24 @@
-"""Atomic file writes: a temp file in the same folder, fsync, rename, fsync of the folder."""
+"""Writing files safely: atomic writes (a temp file in the same folder, fsync, rename, fsync of the
+folder) and telling a full disk from other write errors. Used by every layer that writes."""
 
 from __future__ import annotations
 
+import errno
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
+
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def disk_full(error: BaseException) -> bool:
+    """A write failed for want of space (in a file, or in SQLite, which says so in words)."""
+    if isinstance(error, sqlite3.OperationalError):
+        return "full" in str(error)
+    return isinstance(error, OSError) and error.errno in DISK_FULL
 
 
 def fsync_dir(folder: Path) -> None:
