@@ -67,3 +67,16 @@ def test_readme_lists_every_profile() -> None:
     table = readme.split("## Sites", 1)[1].split("\n## ", 1)[0]
     listed = [line.split("|")[1].strip().strip("`") for line in table.splitlines() if line.startswith("| `")]
     assert listed == list(PROFILES)
+
+
+def test_start_up_reaches_for_no_suffix_list_on_the_network() -> None:
+    """Scrapy's cookie middleware uses the public suffix list tldextract ships, not a download."""
+    code = (
+        "import harvester.settings\n"
+        "from scrapy.downloadermiddlewares.cookies import _split_domain\n"
+        "print(_split_domain.suffix_list_urls, _split_domain('https://www.mofa.go.kr/').domain)"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["()", "mofa"]
