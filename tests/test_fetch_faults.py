@@ -168,7 +168,7 @@ def test_warcs_pass_warcio_check(run: tuple[Path, subprocess.CompletedProcess]) 
 def test_progress_lines_and_summary(run: tuple[Path, subprocess.CompletedProcess], report: dict) -> None:
     out, result = run
     progress = [line for line in result.stderr.splitlines() if "Progress faults:" in line]
-    assert len(progress) >= 2 and progress[-1].endswith("(done)")
+    assert len(progress) >= 2 and progress[-1].endswith("(finished)")
     assert f"{report['pages']} pages" in progress[-1] and "17 documents (17 new, 0 changed)" in progress[-1]
     assert result.stdout.splitlines() == [summary_line("faults", report)]
     assert report["finish_reason"] == "finished" and report["documents"] == {"new": 17, "changed": 0, "unchanged": 0}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from harvester.report.progress import progress_line
+from harvester.report.progress import Progress
 from harvester.report.summary import site_section, summary_line
 
 STATS = {
@@ -48,6 +48,8 @@ def test_summary_and_progress_lines() -> None:
         "mofa_en (finished): 40 pages; documents 3 new, 1 changed, 7 unchanged; skipped: known 29, robots 1;"
         " no document: bot_wall 2; errors: http_503 2, timeout 1"
     )
-    assert progress_line("mofa_en", STATS, 2.5) == (
-        "mofa_en: 40 pages (2.5/s), 4 documents (3 new, 1 changed), 7 unchanged, 32 skipped, 3 errors"
+    # The same counts as the summary: skipped are pages not fetched, no document is apart.
+    assert Progress.of("mofa_en", STATS, 2.5, 75.0).line() == (
+        "mofa_en: 40 pages (2.5/s), 4 documents (3 new, 1 changed), 7 unchanged, 30 skipped, 2 no document,"
+        " 3 errors, 1:15"
     )
