@@ -1,9 +1,13 @@
 """Writing files safely: atomic writes (a temp file in the same folder, fsync, rename, fsync of the
-folder) and telling a full disk from other write errors. Used by every layer that writes."""
+folder), one flush of a whole file system for many writes at once, and telling a full disk from
+other write errors. Used by every layer that writes."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import errno
+import functools
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -19,6 +23,33 @@ def disk_full(error: BaseException) -> bool:
     if isinstance(error, sqlite3.OperationalError):
         return "full" in str(error)
     return isinstance(error, OSError) and error.errno in DISK_FULL
+
+
+@functools.cache
+def _syncfs() -> ctypes._CFuncPtr | None:
+    """Linux's syncfs(2), which Python's os module lacks; None elsewhere."""
+    name = ctypes.util.find_library("c")
+    function = getattr(ctypes.CDLL(name, use_errno=True), "syncfs", None) if name else None
+    if function is not None:
+        function.argtypes = [ctypes.c_int]
+    return function
+
+
+
+def sync_filesystem(folder: Path) -> None:
+    """Make every write to the file system that holds `folder` durable, in one go: for a group of
+    files, far cheaper than an fsync of each (one journal commit instead of one per file)."""
+    syncfs = _syncfs()
+    if syncfs is None:
+        os.sync()
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if syncfs(fd) != 0:
+            code = ctypes.get_errno()
+            raise OSError(code, os.strerror(code), str(folder))
+    finally:
+        os.close(fd)
 
 
 def fsync_dir(folder: Path) -> None:

@@ -127,6 +127,9 @@ EXTRACTION_PROCESSES = None
 CORPUS_ENABLED = True
 CORPUS_DIR = "corpus"  # folder of manifest.jsonl and the NNN_<id>.txt files
 CORPUS_STORE_CLASS = "harvester.corpus.store.Corpus"  # where documents go: a corpus folder
+# Group commit: documents are made durable together, up to this many at once (1: each on its own)...
+CORPUS_SYNC_EVERY = 64
+CORPUS_SYNC_INTERVAL = 0.25  # ...or those of this many seconds, whichever comes first
 
 # -- State (incremental crawls, the output folder's lock, free space)
 STATE_ENABLED = True

@@ -10,7 +10,9 @@ import pytest
 from harvester.corpus.ids import document_id, file_name
 from harvester.capture.records import WarcRef
 from harvester.corpus.manifest import MANIFEST, VERSIONS, Entry, read_manifest
-from harvester.corpus.store import Corpus
+from harvester.corpus import store
+from harvester.corpus.store import SYNCED, Corpus
+from tests.corpora import check_corpus
 
 FIELDS = [
     "seq", "id", "file", "url", "final_url", "canonical_url", "site", "kind", "title", "published",
@@ -233,20 +235,56 @@ def test_kept_versions_are_placed_with_their_document(tmp_path: Path) -> None:
 def test_a_corpus_made_in_one_go_is_flushed_once_at_the_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
     monkeypatch.setattr(os, "fsync", lambda fd: calls.append("fsync"))
-    monkeypatch.setattr(os, "sync", lambda: calls.append("sync"))
+    monkeypatch.setattr(store, "sync_filesystem", lambda folder: calls.append("sync"))
     corpus = Corpus(tmp_path / "batch", durable=False)
+    calls.clear()  # opening it marked the (empty) manifest durable
     for n in range(3):
         corpus.add(f"{n:016x}", b"text %d" % n, fields(f"https://x/{n}"))
     assert calls == []
     corpus.close()
-    assert calls == ["sync"]
-    # A crawl's corpus makes each document durable before it counts.
+    assert calls == ["sync", "fsync", "fsync"]  # the file system once, then the mark of what is durable
+    assert not (tmp_path / "batch" / SYNCED).exists()  # at rest, everything is durable
+    # A corpus opened durable makes each document durable before it counts.
     calls.clear()
     corpus = Corpus(tmp_path / "crawl")
     corpus.add("a" * 16, b"text", fields("https://x/a"))
     assert calls.count("fsync") == 3  # the file, its folder, the manifest line
     corpus.close()
     assert "sync" not in calls
+
+
+def test_a_group_is_made_durable_at_once_and_a_kept_version_before_its_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = Corpus(tmp_path, durable=False)
+    corpus.add(A, b"first", fields("https://x/a"))
+    corpus.sync()
+    assert int((tmp_path / SYNCED).read_text()) == (tmp_path / MANIFEST).stat().st_size
+    synced: list[str] = []
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(os.readlink(f"/proc/self/fd/{fd}")))
+    corpus.revise(A, b"second", fields("https://x/a"))
+    # The old text's file (and its folder) were synced; the new text waits for the group.
+    assert [Path(path).name for path in synced] == [f".{file_name(0, A).removesuffix('.txt')}.v1.txt.tmp", tmp_path.name]
+    corpus.close()
+
+
+def test_after_a_power_cut_lines_past_the_last_sync_whose_file_is_not_whole_are_cut(tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path, durable=False)
+    for n in range(3):
+        corpus.add(f"{n:016x}", b"text %d" % n, fields(f"https://x/{n}"))
+    corpus.sync()
+    for n in range(3, 6):
+        corpus.add(f"{n:016x}", b"text %d" % n, fields(f"https://x/{n}"))
+    # A power cut: the disk got the manifest lines of 3, 4 and 5, but not the whole text of 4.
+    (tmp_path / file_name(4, f"{4:016x}")).write_bytes(b"te")
+    corpus._manifest.close()  # the process is gone: nothing more is written
+    corpus.lines.close()
+    reopened = Corpus(tmp_path)
+    assert [entry.seq for entry in read_manifest(tmp_path / MANIFEST)] == [0, 1, 2, 3]
+    assert not (tmp_path / file_name(4, f"{4:016x}")).exists() and not (tmp_path / file_name(5, f"{5:016x}")).exists()
+    assert reopened.add("f" * 16, b"next", fields("https://x/f")).seq == 4
+    reopened.close()
+    assert check_corpus(tmp_path)[-1]["seq"] == 4
 
 
 def test_every_document_is_read_back_whole_from_its_manifest_line(tmp_path: Path) -> None:

@@ -1,20 +1,21 @@
 """Item pipeline that writes each extracted document into the corpus.
 
 Settings: CORPUS_ENABLED, CORPUS_DIR, CORPUS_STORE_CLASS (the store: a corpus folder, store.py;
-a distributed crawl's worker writes its own part, named by the distributed package). What becomes
+a distributed crawl's worker writes its own part, named by the distributed package),
+CORPUS_SYNC_EVERY and CORPUS_SYNC_INTERVAL (group commit, writer.py). What becomes
 of the document is the store's one rule (store.py): `corpus/documents/new`, `.../changed` (its
 next version) or `.../unchanged` (not written again); `corpus/documents` counts the files written.
-The item leaves with its `outcome` and manifest `entry` set. A document that cannot be written for
-want of space is dropped (`corpus/failed/disk_full`) and the disk guard told (signal
-`write_failed`). The files are written and fsynced on a writer thread, one document after another
-in the order they come, so that waiting for the disk never holds up the crawl.
+The item leaves with its `outcome` and manifest `entry` set, once the document is durable: the
+conversion record and the crawl state, which come after, never count a document a crash could
+lose. A document that cannot be written for want of space is dropped (`corpus/failed/disk_full`)
+and the disk guard told (signal `write_failed`). The files are written on the corpus's writer
+thread, one document after another in the order they come, and made durable a group at a time,
+so that waiting for the disk never holds up the crawl.
 """
 
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -26,6 +27,7 @@ from harvester.awaitable import result
 from harvester.corpus.ids import document_id
 from harvester.corpus.manifest import item_fields
 from harvester.corpus.store import Corpus, DocumentStore
+from harvester.corpus.writer import GroupWriter
 from harvester.files import disk_full
 from harvester.items import ArticlePage
 
@@ -33,25 +35,38 @@ logger = logging.getLogger(__name__)
 
 
 class CorpusPipeline:
-    def __init__(self, crawler: Crawler, store_class: type[DocumentStore] = Corpus) -> None:
+    def __init__(
+        self, crawler: Crawler, store_class: type[DocumentStore] = Corpus, sync_every: int = 1, sync_interval: float = 0.0
+    ) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.store_class = store_class
+        self.sync_every = sync_every
+        self.sync_interval = sync_interval
         self.corpus: DocumentStore | None = None
         # The only thread that writes to the corpus once it is open.
-        self.writer = ThreadPoolExecutor(1, thread_name_prefix="corpus-writer")
+        self.writer: GroupWriter | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CorpusPipeline:
-        if not crawler.settings.getbool("CORPUS_ENABLED"):
+        settings = crawler.settings
+        if not settings.getbool("CORPUS_ENABLED"):
             raise NotConfigured
-        return cls(crawler, load_object(crawler.settings.get("CORPUS_STORE_CLASS")))
+        return cls(
+            crawler,
+            load_object(settings.get("CORPUS_STORE_CLASS")),
+            settings.getint("CORPUS_SYNC_EVERY"),
+            settings.getfloat("CORPUS_SYNC_INTERVAL"),
+        )
 
     def open_spider(self) -> None:
         self.corpus = build_from_crawler(self.store_class, self.crawler)
+        self.writer = GroupWriter(self.corpus, self.sync_every, self.sync_interval)
 
     def close_spider(self) -> None:
-        self.writer.shutdown(wait=True)
+        if self.writer is not None:
+            self.writer.close()
+            self.stats.set_value("corpus/groups_synced", self.writer.groups)
         if self.corpus is not None:
             self.corpus.close()
 
@@ -62,10 +77,10 @@ class CorpusPipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticlePage) or item.document is None:
             return item
-        assert self.corpus is not None and item.text is not None
+        assert self.writer is not None and item.text is not None
         fields = item_fields(item)
         try:
-            stored = await result(self.writer.submit(self.corpus.store, document_id(item.canonical_url), item.text, fields))
+            stored = await result(self.writer.store_document(document_id(item.canonical_url), item.text, fields))
         except OSError as error:
             if not disk_full(error):
                 raise

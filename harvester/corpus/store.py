@@ -22,6 +22,14 @@ number or id is never given twice. A corpus made in one go into a new folder
 (a rebuild from captures) may be opened with `durable=False`: nothing is flushed to disk document
 by document, everything once when it closes; killed, it is made again.
 
+Group commit: a crawl's corpus is opened with `durable=False` too, and made durable a group of
+documents at a time (`sync()`: one flush of the file system, then the length of the manifest that
+is durable is recorded in `.synced`, which goes when the corpus closes). Only then does the crawl settle the pages (pipeline.py). A
+kill loses nothing the OS was given; after a power cut, the lines past the recorded length are
+checked when the corpus opens, and the first whose file is not whole cuts the manifest back there
+(its page was never settled, so the next crawl fetches it again). A kept version's text is always
+made durable before the current file is replaced, so no text is lost in between.
+
 Memory stays flat however large the corpus: where each document's current manifest line is, and
 its number and version, are kept in a temporary SQLite database (lines.py); the corpus reads the
 line itself when it needs it.
@@ -37,13 +45,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from harvester.files import atomic_writer, write_atomic
+from harvester.files import atomic_writer, sync_filesystem, write_atomic
 from harvester.corpus.ids import file_name
 from harvester.corpus.lines import LineIndex
 from harvester.corpus.manifest import MANIFEST, VERSIONS, Entry, ManifestWriter, entry_at, read_manifest, read_manifest_at
 
 logger = logging.getLogger(__name__)
 
+SYNCED = ".synced"  # the length of the manifest known to be durable (group commit)
 _DOCUMENT_FILE = re.compile(r"^\d{3,}_[0-9a-f]{16}(\.v\d+)?\.txt$")
 _VERSION_FILE = re.compile(r"^(\d{3,}_[0-9a-f]{16})\.v(\d+)\.txt$")
 
@@ -86,6 +95,9 @@ class DocumentStore:
     def relist(self, entry: Entry) -> Entry:
         raise NotImplementedError
 
+    def sync(self) -> None:
+        """Make what was stored durable (a store whose every write is durable has nothing to do)."""
+
     def store(self, doc_id: str, text: bytes, fields: dict[str, Any], seq: int | None = None, refresh: bool = False) -> Stored:
         """Take a document: `new` under its number (see the module's rule), `changed` as its next
         version, or `unchanged`; with `refresh`, an unchanged document's line is made anew from
@@ -106,13 +118,15 @@ class Corpus(DocumentStore):
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> Corpus:
-        return cls(Path(crawler.settings.get("CORPUS_DIR")))
+        # Durable in groups (the pipeline syncs), unless each document is to be synced on its own.
+        return cls(Path(crawler.settings.get("CORPUS_DIR")), durable=crawler.settings.getint("CORPUS_SYNC_EVERY") <= 1)
 
     def __init__(self, folder: Path, durable: bool = True) -> None:
         self.folder = folder
         self.durable = durable
         folder.mkdir(parents=True, exist_ok=True)
         self.manifest = folder / MANIFEST
+        self._check_unsynced_tail()
         self.lines = LineIndex()
         lines, in_order, last_seq = 0, True, -1
         with self.lines.batch():
@@ -127,12 +141,42 @@ class Corpus(DocumentStore):
         if lines != len(self.lines) or not in_order:
             self._fold()
         self._remove_unlisted_files()
+        if not durable:
+            self._mark_synced()  # what is there now is durable; what comes is checked after a crash
         self._manifest = ManifestWriter(folder / MANIFEST, durable)
         self._versions: ManifestWriter | None = None
         # The manifest needs folding at close: a version was appended, or a line out of sequence order.
         self._revised = False
 
     # -- recovery
+    def _check_unsynced_tail(self) -> None:
+        """After a power cut, manifest lines written since the last sync may name files the disk
+        never got whole: cut the manifest back at the first such line."""
+        try:
+            synced = int((self.folder / SYNCED).read_text("ascii"))
+        except (OSError, ValueError):
+            return  # every line was durable when written
+        if not self.manifest.exists() or self.manifest.stat().st_size <= synced:
+            return
+        for offset, entry in read_manifest_at(self.manifest):
+            if offset < synced:
+                continue
+            try:
+                whole = hashlib.sha256((self.folder / entry.file).read_bytes()).hexdigest() == entry.sha256
+            except OSError:
+                whole = False
+            if not whole:
+                logger.warning("%s: %s is not whole after a crash; the manifest is cut back to before it", self.manifest, entry.file)
+                with open(self.manifest, "r+b") as handle:
+                    handle.truncate(offset)
+                    os.fsync(handle.fileno())
+                break
+        self._mark_synced()
+
+    def _mark_synced(self) -> None:
+        size = self.manifest.stat().st_size if self.manifest.exists() else 0
+        write_atomic(self.folder / SYNCED, str(size).encode("ascii"))
+
     def _undo_half_done_versions(self) -> None:
         """A `.v<K>.txt` of the current version K means a crash between keeping the old text and
         listing the new one: the current file may hold the unlisted text, so the kept one goes back."""
@@ -165,6 +209,8 @@ class Corpus(DocumentStore):
                 line = old.readline()
                 self.lines.move(doc_id, new.tell())
                 new.write(line if line.endswith(b"\n") else line + b"\n")
+        if (self.folder / SYNCED).exists():
+            self._mark_synced()  # the folded manifest is durable whole
 
     def _write_versions(self) -> None:
         ordered = sorted(self.versions.values(), key=lambda entry: (entry.seq, entry.version))
@@ -279,7 +325,8 @@ class Corpus(DocumentStore):
             version=old.version + 1,
             previous_sha256=old.sha256,
         )
-        write_atomic(self.folder / version_file(old), old_text, self.durable)
+        # The old text is durable before the current file changes, whatever the corpus's mode.
+        write_atomic(self.folder / version_file(old), old_text)
         write_atomic(current, text, self.durable)
         offset = self._manifest.append(entry)
         self.versions[(doc_id, old.version)] = Entry(**{**old.__dict__, "file": version_file(old)})
@@ -287,8 +334,18 @@ class Corpus(DocumentStore):
         self._revised = True
         return entry
 
+    def sync(self) -> None:
+        """Make everything written so far durable, in one flush of the file system, and record how
+        much of the manifest that is."""
+        if self.durable:
+            return
+        sync_filesystem(self.folder)
+        self._mark_synced()
+
     def close(self) -> None:
         self._manifest.close()
+        # The documents durable before anything is rewritten around them.
+        self.sync()
         if self._versions is not None:
             # Kept versions were appended as they came: put them in order too.
             self._versions.close()
@@ -297,8 +354,8 @@ class Corpus(DocumentStore):
         if self._revised:
             self._fold()
             self._revised = False
-        if not self.durable:
-            os.sync()  # everything written, at once
+        # At rest every line is durable: nothing to check at the next start.
+        (self.folder / SYNCED).unlink(missing_ok=True)
         self.lines.close()
 
 
