@@ -32,17 +32,24 @@ def test_the_requests_of_a_held_host_wait_in_the_scheduler() -> None:
         queue.push(Request(url))
     assert queue.pop().url == "https://free.test/1"
     assert queue.pop() is None and queue.peek() is None and len(queue) == 2
-    # Once the slot could send within the engine's heartbeat, its requests go to it.
+    # Once the slot could send within the engine's heartbeat, its requests go to it, one at a time.
     held.lastseen = now - held.delay + LOOKAHEAD / 2
-    assert [queue.pop().url, queue.pop().url] == ["https://held.test/1", "https://held.test/2"]
-    assert queue.pop() is None and len(queue) == 0
+    assert queue.pop().url == "https://held.test/1"
+    held.queue.append((Request("https://held.test/1"), None))
+    assert queue.pop() is None
+    held.queue.clear()
+    assert queue.pop().url == "https://held.test/2" and len(queue) == 0
 
 
-def test_a_slot_with_a_long_queue_is_not_given_more() -> None:
-    slot = Slot(1, 2.0, 0.0)
+def test_a_slot_with_a_delay_gets_one_waiting_request_at_a_time() -> None:
+    slot, fast = Slot(2, 1.0, 0.0), Slot(2, 0.0, 0.0)
     slot.lastseen = time.monotonic()
-    slot.queue.extend([(Request("https://slow.test/q"), None)] * 2)
-    queue = queue_for({"slow.test": slot})
-    queue.push(Request("https://slow.test/1"))
-    # Two queued ahead at 2 s each, then its own 2 s: 6 s away, beyond the lookahead.
-    assert queue.pop() is None and len(queue) == 1
+    queue = queue_for({"paced.test": slot, "fast.test": fast})
+    for url in ("https://paced.test/1", "https://paced.test/2", "https://fast.test/1", "https://fast.test/2"):
+        queue.push(Request(url))
+    slot.queue.append((Request("https://paced.test/0"), None))
+    fast.queue.append((Request("https://fast.test/0"), None))
+    # The paced slot has one waiting already; a slot without a delay takes more.
+    assert [queue.pop().url, queue.pop().url, queue.pop()] == ["https://fast.test/1", "https://fast.test/2", None]
+    slot.queue.clear()  # sent
+    assert queue.pop().url == "https://paced.test/1"

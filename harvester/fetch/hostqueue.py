@@ -1,11 +1,12 @@
-"""The scheduler's priority queue: Scrapy's DownloaderAwarePriorityQueue, which keeps back the
-requests of a host whose slot cannot send for a while (a Retry-After hold, a long delay), so that
-they wait in the scheduler, not in the downloader where they would count against
+"""The scheduler's priority queue: Scrapy's DownloaderAwarePriorityQueue, which keeps a host's
+requests in the scheduler while its slot cannot send them (a Retry-After hold, a raised or long
+delay), so that they do not wait in the downloader, where they would count against
 CONCURRENT_REQUESTS and hold up the end of the crawl.
 
-Settings: none of its own; SCHEDULER_PRIORITY_QUEUE names it. A request is handed out once its slot
-could send it within LOOKAHEAD seconds: the engine asks the scheduler again at least that often
-(its heartbeat), so the request is in the slot before the slot's own timer would send it.
+Settings: none of its own; SCHEDULER_PRIORITY_QUEUE names it. A slot with a delay is handed one
+request at a time, once its next send is within LOOKAHEAD seconds: the engine asks the scheduler
+again at least that often (its heartbeat), so the request is in the slot before the slot's own timer
+would send it. A slot without a delay takes requests as Scrapy's queue gives them.
 """
 
 from __future__ import annotations
@@ -23,10 +24,13 @@ from harvester.fetch.pacing import lowest_wait
 LOOKAHEAD = 5.0
 
 
-def wait_for_slot(slot: Slot, now: float) -> float:
-    """Seconds a request handed to the slot now would wait for its delay at the least (behind the
-    ones queued there already)."""
-    return slot.lastseen + lowest_wait(slot) * (len(slot.queue) + 1) - now
+def ready(slot: Slot, now: float) -> bool:
+    """Whether a request handed to the slot now would be sent soon."""
+    if not slot.delay:
+        return True
+    # One waiting at a time: requests queued in the slot would each wait a delay that a slow-down
+    # may yet raise, out of the scheduler's reach.
+    return not slot.queue and slot.lastseen + lowest_wait(slot) - now <= LOOKAHEAD
 
 
 class SlotReadyPriorityQueue(DownloaderAwarePriorityQueue):
@@ -42,7 +46,7 @@ class SlotReadyPriorityQueue(DownloaderAwarePriorityQueue):
     def _slots_ready(self) -> Iterator[None]:
         """Within it, `pqueues` holds the queues of the hosts whose slots can send soon only."""
         slots, now = self.crawler.engine.downloader.slots, monotonic()
-        kept = {key: queue for key, queue in self.pqueues.items() if key in slots and wait_for_slot(slots[key], now) > LOOKAHEAD}
+        kept = {key: queue for key, queue in self.pqueues.items() if key in slots and not ready(slots[key], now)}
         for key in kept:
             del self.pqueues[key]
         try:
