@@ -14,10 +14,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.core.downloader import Slot
 from scrapy.crawler import AsyncCrawlerRunner
 from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
+from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.utils.test import get_crawler
 
@@ -128,14 +129,13 @@ class FakeDownloader:
 
 
 def middleware_for(slots: dict[str, Slot], **settings: Any) -> HostPacingMiddleware:
-    crawler = get_crawler(settings_dict={**FETCH_SETTINGS, "FETCH_RETRY_BACKOFF": 0.5, "FETCH_RETRY_BACKOFF_MAX": 3.0, "FETCH_RETRY_AFTER_MAX": 10.0, **settings})
+    backoff = {"FETCH_RETRY_BACKOFF": 0.5, "FETCH_RETRY_BACKOFF_MAX": 3.0, "FETCH_RETRY_AFTER_MAX": 10.0}
+    crawler = get_crawler(settings_dict={**FETCH_SETTINGS, **backoff, **settings})
     crawler.engine = SimpleNamespace(downloader=FakeDownloader(slots))
     return HostPacingMiddleware.from_crawler(crawler)
 
 
-def answer(
-    middleware: HostPacingMiddleware, url: str, status: int = 200, body: bytes = b"<html><body><p>fine</p></body></html>", **headers: str
-) -> None:
+def answer(middleware: HostPacingMiddleware, url: str, status: int = 200, body: bytes = b"<p>fine</p>", **headers: str) -> None:
     """A request that reaches the downloader, and its answer coming back."""
     request = Request(url)
     middleware.request_reached_downloader(request)
@@ -160,7 +160,8 @@ def test_429_and_503_slow_their_host_only_and_a_retry_after_is_honoured() -> Non
     answer(middleware, "https://b.test/1")
     assert (slots["b.test"].delay, slots["b.test"].lastseen) == (0.0, 0)
     stats = middleware.crawler.stats.get_stats()
-    assert site_section(stats)["slowdowns"] == {"a.test": {"count": 2, "longest_s": 7.0, "reasons": {"http_503": 1, "retry_after": 1}}}
+    expected = {"count": 2, "longest_s": 7.0, "reasons": {"http_503": 1, "retry_after": 1}}
+    assert site_section(stats)["slowdowns"] == {"a.test": expected}
 
 
 def test_bot_challenges_and_failed_connections_slow_the_host_down() -> None:
@@ -182,9 +183,33 @@ def test_a_long_article_that_mentions_a_captcha_is_no_challenge() -> None:
     middleware = middleware_for(slots)
     body = b"<html><body><div class='g-recaptcha'></div>" + b"<p>An article paragraph.</p>" * 2000 + b"</body></html>"
     answer(middleware, "https://a.test/1", 200, body)
-    robots = TextResponse("https://a.test/robots.txt", body=b"# request blocked for bad bots\n", request=Request("https://a.test/robots.txt"))
-    middleware.response_downloaded(robots, robots.request)
+    robots = Request("https://a.test/robots.txt")
+    middleware.response_downloaded(TextResponse(robots.url, body=b"# request blocked for bad bots\n", request=robots), robots)
     assert slots["a.test"].delay == 0.0 and not middleware.crawler.stats.get_stats()
+
+
+def test_autothrottle_after_each_answer_does_not_undo_a_slow_down() -> None:
+    slots = {"a.test": Slot(2, 1.0, 0.0)}
+    # AutoThrottle the only extension; built with the crawler, before the downloader middlewares.
+    extensions = {"EXTENSIONS_BASE": {"scrapy.extensions.throttle.AutoThrottle": 0}}
+    throttle = {"AUTOTHROTTLE_ENABLED": True, "DOWNLOAD_DELAY": 1.0, "FETCH_SLOWDOWN_RECOVERY": 0.8}
+    crawler = get_crawler(settings_dict={**FETCH_SETTINGS, **extensions, **throttle})
+    crawler.engine = SimpleNamespace(downloader=FakeDownloader(slots))
+    pacing = HostPacingMiddleware.from_crawler(crawler)  # kept: signals hold their receivers weakly
+    spider = Spider("test")
+    crawler.signals.send_catch_log(signals.spider_opened, spider=spider)
+    assert [type(extension) for extension in crawler.extensions.middlewares] == [AutoThrottle] and pacing.paces == {}
+
+    def downloaded(status: int) -> float:
+        request = Request("https://a.test/", meta={"download_slot": "a.test", "download_latency": 0.01})
+        response = HtmlResponse(request.url, status=status, body=b"<html><body><p>page</p></body></html>", request=request)
+        crawler.signals.send_catch_log(signals.response_downloaded, response=response, request=request, spider=spider)
+        return slots["a.test"].delay
+
+    assert downloaded(503) == 2.0
+    # Each fast answer, AutoThrottle would go back to DOWNLOAD_DELAY at once; the raised delay comes
+    # down by FETCH_SLOWDOWN_RECOVERY at each, then AutoThrottle's is the delay again.
+    assert [round(downloaded(200), 3) for _ in range(4)] == [1.6, 1.28, 1.024, 1.0]
 
 
 def test_the_crawl_delay_of_robots_txt_reaches_a_slot_made_later() -> None:
@@ -234,8 +259,8 @@ class TwoHosts:
             host, now = writer.get_extra_info("sockname")[0], time.monotonic()
             status, headers, body = self.page(host, path, now)
             self.served.append((host, path, int(status[:3]), now))
-            head_out = f"HTTP/1.1 {status}\r\nContent-Type: text/html\r\nContent-Length: {len(body)}\r\nConnection: close\r\n{headers}\r\n"
-            writer.write(head_out.encode() + body)
+            head_out = f"HTTP/1.1 {status}\r\nContent-Type: text/html\r\nContent-Length: {len(body)}\r\n"
+            writer.write(f"{head_out}Connection: close\r\n{headers}\r\n".encode() + body)
             await writer.drain()
         finally:
             writer.close()
