@@ -29,6 +29,9 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# A host that pushes back is slowed down, and held for its Retry-After (FETCH_SLOWDOWN_*,
+# fetch/pacing.py); its requests wait in the scheduler meanwhile, not in the downloader.
+SCHEDULER_PRIORITY_QUEUE = "harvester.fetch.hostqueue.SlotReadyPriorityQueue"
 # .go.kr hosts reset connections from abroad now and then: retried, with backoff (FETCH_RETRY_*).
 RETRY_ENABLED = True
 RETRY_TIMES = 3
@@ -52,13 +55,16 @@ DOWNLOADER_MIDDLEWARES = {
     "harvester.fetch.robots.RobotsTxtEveryWaiterMiddleware": 100,
     # Below retries and redirects: decides once per article, sees its final response.
     "harvester.state.incremental.IncrementalMiddleware": 540,
-    # Scrapy's retries, spaced out with backoff and Retry-After.
+    # Scrapy's retries, reasons named by error kind; the wait before a retry is its host's (below).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "harvester.fetch.retry.BackoffRetryMiddleware": 550,
+    "harvester.fetch.retry.RetryMiddleware": 550,
     # Follows cookie-gate self-redirects (scrapy#1225) instead of dropping them as duplicates;
     # ends redirect loops.
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "harvester.spiders.redirect.SelfRedirectMiddleware": 600,
+    # The delay of each host: slowed down when it pushes back, robots.txt's Crawl-delay. Near the
+    # downloader: sees every failure as it came.
+    "harvester.fetch.pacing.HostPacingMiddleware": 900,
     # Last before the downloader: sees requests as sent and responses as received.
     "harvester.capture.middleware.CaptureMiddleware": 950,
 }
@@ -71,7 +77,6 @@ EXTENSIONS = {
     # First: refuses a second crawl of the same output folder before anything opens a file.
     "harvester.state.lock.OutputLock": 10,
     "harvester.state.disk.DiskGuard": 100,
-    "harvester.fetch.crawldelay.CrawlDelay": 100,
     "harvester.fetch.sizecap.PageSizeCap": 100,
     "harvester.report.progress.ProgressLine": 500,
     "harvester.report.extension.CrawlReport": 500,
@@ -94,9 +99,12 @@ PROFILE_MAX_LIST_PAGES = 0  # list pages read per list source; 0: all
 PROFILE_SINCE = ""  # ISO date: paging stops at list pages older than it, older feed entries skipped
 
 # -- Fetch
-FETCH_RETRY_BACKOFF = 1.0  # seconds before the first retry; doubles with each next one
-FETCH_RETRY_BACKOFF_MAX = 60.0  # longest wait between two tries
-FETCH_RETRY_AFTER_MAX = 300.0  # longest wait a Retry-After header is granted
+# A host is slowed down by these answers, by a bot-challenge page and by a failure RETRY_EXCEPTIONS lists.
+FETCH_SLOWDOWN_HTTP_CODES = [429, 503]
+FETCH_RETRY_BACKOFF = 1.0  # seconds: a host's delay after its first slow-down, at least; each next one doubles it
+FETCH_RETRY_BACKOFF_MAX = 60.0  # seconds: the longest delay a host is slowed down to
+FETCH_SLOWDOWN_RECOVERY = 0.8  # a slowed host's delay is multiplied by this at each other answer, down to the usual
+FETCH_RETRY_AFTER_MAX = 300.0  # seconds: the longest a Retry-After holds its host's requests
 FETCH_MAX_CRAWL_DELAY = 60.0  # longest robots.txt Crawl-delay granted
 FETCH_MAX_PAGE_SIZE = 10 * 1024 * 1024  # bytes read of a page before it is kept truncated; 0: no cap
 

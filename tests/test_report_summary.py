@@ -23,6 +23,14 @@ STATS = {
     "fetch/errors/timeout": 1,
     "fetch/errors/http_503": 2,
     "retry/reason_count/timeout": 3,
+    "fetch/slowdowns/www.mofa.go.kr/count": 3,
+    "fetch/slowdowns/www.mofa.go.kr/reason/http_503": 1,
+    "fetch/slowdowns/www.mofa.go.kr/reason/retry_after": 2,
+    "fetch/slowdowns/www.mofa.go.kr/longest_s": 120.0,
+    "fetch/slowdowns/m.mofa.go.kr/count": 1,
+    "fetch/slowdowns/m.mofa.go.kr/reason/timeout": 1,
+    "fetch/slowdowns/m.mofa.go.kr/longest_s": 2.0,
+    "fetch/crawl_delay/m.mofa.go.kr": 1.0,
     "capture/records_written": 81,
 }
 
@@ -39,6 +47,10 @@ def test_site_section() -> None:
         "no_document": {"bot_wall": 2},
         "errors": {"http_503": 2, "timeout": 1},
         "retries": {"timeout": 3},
+        "slowdowns": {
+            "m.mofa.go.kr": {"count": 1, "longest_s": 2.0, "reasons": {"timeout": 1}},
+            "www.mofa.go.kr": {"count": 3, "longest_s": 120.0, "reasons": {"http_503": 1, "retry_after": 2}},
+        },
         "warc_records": 81,
     }
 

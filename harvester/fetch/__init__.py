@@ -1,2 +1,3 @@
-"""Fetching, politely and through faults: retries with backoff and Retry-After, robots.txt
-crawl-delay, a page size cap, and the kinds of error a request can end in."""
+"""Fetching, politely and through faults: each host's delay (slowed down when it pushes back, held
+for a Retry-After, robots.txt's Crawl-delay), retries, robots.txt, a page size cap, and the kinds of
+error a request can end in."""

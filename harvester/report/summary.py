@@ -4,7 +4,9 @@ human summary line.
 documents: new, changed and unchanged (a 200 with the same text, or a 304) articles; skipped: what
 was not fetched and why (known, robots, offsite, before_since); no_document: articles fetched that
 gave no document, by reason (empty_article_body, bot_wall, truncated, ...); errors: requests that
-failed for good, by kind (timeout, connection, http_503, ...); retries: tries repeated, by reason.
+failed for good, by kind (timeout, connection, http_503, ...); retries: tries repeated, by reason;
+slowdowns: per host that pushed back, how many answers slowed it down, the longest wait it was given
+(seconds) and why (http_429, http_503, retry_after, bot_wall, timeout, connection, ...).
 """
 
 from __future__ import annotations
@@ -22,6 +24,21 @@ _SKIPS = {
 
 def _under(stats: dict[str, Any], prefix: str) -> dict[str, int]:
     return {key[len(prefix) :]: value for key, value in sorted(stats.items()) if key.startswith(prefix)}
+
+
+def _slowdowns(stats: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """{host: {"count", "longest_s", "reasons"}} from fetch/pacing.py's `fetch/slowdowns/<host>/...`."""
+    hosts: dict[str, dict[str, Any]] = {}
+    for key, value in sorted(stats.items()):
+        if not key.startswith("fetch/slowdowns/"):
+            continue
+        host, _, name = key[len("fetch/slowdowns/") :].rpartition("/")
+        if host.endswith("/reason"):
+            entry = hosts.setdefault(host[: -len("/reason")], {"count": 0, "longest_s": 0.0, "reasons": {}})
+            entry["reasons"][name] = value
+        elif name in ("count", "longest_s"):
+            hosts.setdefault(host, {"count": 0, "longest_s": 0.0, "reasons": {}})[name] = value
+    return hosts
 
 
 def _iso(value: Any) -> str | None:
@@ -45,6 +62,7 @@ def site_section(stats: dict[str, Any], reason: str | None = None) -> dict[str, 
         "no_document": _under(stats, "extraction/failed/"),
         "errors": _under(stats, "fetch/errors/"),
         "retries": _under(stats, "retry/reason_count/"),
+        "slowdowns": _slowdowns(stats),
         "warc_records": stats.get("capture/records_written", 0),
     }
 
