@@ -31,6 +31,6 @@ def test_short_precise_result_is_rescued(shared: Path) -> None:
     root = parse_html(gzip.decompress(path.read_bytes()), "utf-8")
     url = "https://www.barrons.com/articles/home-depot-stock-earnings-report-51574168486"
     precise = generic._extract(root, url, precise=True)
-    assert "Shares of construction goods giant Home Depot" not in "\n".join(precise)
+    assert "Shares of construction goods giant Home Depot" not in "\n".join(text for _, text in precise)
     blocks = generic.article_blocks(root, url)
     assert any(block.startswith("Shares of construction goods giant Home Depot") for block in blocks)

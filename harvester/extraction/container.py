@@ -1,0 +1,99 @@
+"""The element of the page that holds the article trafilatura found, and what else belongs to it.
+
+trafilatura gives text, not the element it came from. The paragraphs of the page whose text
+starts like one of its blocks show where the article lies: their deepest common ancestor that
+holds most of them is the article's container. From there, two things trafilatura misses:
+- an article split into several containers of one kind (the text cut by ads into
+  `div.article__body` after `div.article__body`): trafilatura reads the first only;
+- the lines around the text inside the article's own box (captions, bylines, standfirsts,
+  sign-offs), which its precision rules drop.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from lxml.etree import _Element
+
+_WORDS = re.compile(r"\w+")
+# Elements whose text the blocks are matched with.
+_TEXT_TAGS = ("p", "li", "td", "h1", "h2", "h3", "h4", "blockquote", "pre", "dd", "figcaption")
+# Blocks shorter than this (in words) match too much to show where the article is.
+_KEY_WORDS = 4
+_KEY_LENGTH = 8
+# The container holds at least this share of the matched text.
+_COVER = 0.8
+
+
+def _key(text: str) -> str:
+    return " ".join(_WORDS.findall(text.lower())[:_KEY_LENGTH])
+
+
+def _keys(blocks: Iterable[str]) -> set[str]:
+    keys = set()
+    for block in blocks:
+        for line in block.split("\n"):
+            words = _WORDS.findall(line.lower())
+            if len(words) >= _KEY_WORDS:
+                keys.add(" ".join(words[:_KEY_LENGTH]))
+    return keys
+
+
+def _text_elements(root: _Element) -> Iterator[_Element]:
+    body = root.find("body")
+    yield from (body if body is not None else root).iter(*_TEXT_TAGS)
+
+
+def matched(root: _Element, blocks: Iterable[str]) -> list[tuple[_Element, int]]:
+    """The page's text elements that open like a block, each with the length of its text."""
+    keys = _keys(blocks)
+    found = []
+    for element in _text_elements(root):
+        text = element.text_content()
+        if len(text) > 20 and _key(text) in keys:
+            found.append((element, len(text)))
+    return found
+
+
+def locate(root: _Element, blocks: Iterable[str]) -> _Element | None:
+    """The deepest element that holds most of the page's text that trafilatura took."""
+    found = matched(root, blocks)
+    if not found:
+        return None
+    total = sum(length for _, length in found)
+    weight: dict[_Element, int] = {}
+    depth: dict[_Element, int] = {}
+    for element, length in found:
+        ancestors = [element, *element.iterancestors()]
+        for level, ancestor in enumerate(reversed(ancestors)):
+            weight[ancestor] = weight.get(ancestor, 0) + length
+            depth[ancestor] = level
+    holding = [element for element, held in weight.items() if held >= _COVER * total]
+    return max(holding, key=lambda element: depth[element]) if holding else None
+
+
+def _signature(element: _Element) -> tuple[str, str] | None:
+    names = " ".join((element.get("class") or "").split())
+    return (element.tag, names) if names else None
+
+
+def continuations(core: _Element, levels: int = 2) -> list[_Element]:
+    """Elements after the container (or one of its nearest ancestors) that have its tag and
+    classes: the rest of an article that ads or widgets cut into pieces."""
+    root = core.getroottree().getroot()
+    for element in [core, *list(core.iterancestors())[: levels - 1]]:
+        signature = _signature(element)
+        if signature is None or element.tag in ("body", "html"):
+            continue
+        same = [other for other in root.iter(element.tag) if other is not element and _signature(other) == signature]
+        if not same:
+            continue
+        order = {node: index for index, node in enumerate(root.iter())}
+        inside = set(element.iterancestors())
+        return [
+            other
+            for other in same
+            if order[other] > order[element] and other not in inside and element not in set(other.iterancestors())
+        ]
+    return []
