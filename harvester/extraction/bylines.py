@@ -13,7 +13,9 @@ the names are the document's authors when nothing else names them.
 ('김철수',)
 >>> text_authors(["본문.", "/워싱턴=이영희 특파원 yh@example.com", "<저작권자 ⓒ 뉴스, 무단전재 및 재배포 금지>"])
 ('이영희',)
->>> text_authors(["The reporter said so."])
+>>> text_authors(["Photo caption.", "By Kim Eunhee and Lee Jihae / Photos = Korea.net DB", "Text."])
+('Kim Eunhee', 'Lee Jihae')
+>>> text_authors(["The reporter said so.", "By the river, the boats waited for the tide."])
 ()
 >>> [copyright_footer(line) for line in ("ⓒ 한국일보, 무단 전재 및 재배포 금지", "Copyright © 2024 Paper. All rights reserved.", "무단전재는 불법이라는 기사.")]
 [True, True, False]
@@ -34,6 +36,9 @@ _WIRE_HEAD = re.compile(rf"^[\[(][^\])=]{{1,20}}=[^\])]{{1,20}}[\])]\s*{_NAME}\s
 _PAPER_HEAD = re.compile(rf"^[\[(][^\])]{{0,30}}?\s{_NAME}\s*{_TITLE}\s*[\])]")
 # A closing line: '홍길동 기자 gd@x.kr', '/워싱턴=이영희 특파원', '글·사진=김철수 기자'.
 _SIGNOFF = re.compile(rf"^(?:[/=·\w\s]{{0,20}}[/=])?\s*{_NAME}\s*{_TITLE}(?:\s*[\w.+-]+@[\w.-]+|\s*\([^)]*@[^)]*\))?\s*$")
+# 'By Kim Eunhee and Lee Jihae': a short line of capitalised names.
+_ENGLISH_BYLINE = re.compile(r"^By\s+[A-Z].{2,100}$")
+_NAME_WORDS = 4
 # How many blocks at either end of the text a byline may sit in.
 _WINDOW = 3
 _COPYRIGHT = re.compile(
@@ -75,11 +80,24 @@ def text_authors(blocks: Sequence[str]) -> tuple[str, ...]:
         match = _WIRE_HEAD.match(line) or _PAPER_HEAD.match(line)
         if match:
             return (match.group(1),)
+    for block in [*blocks[:_WINDOW], *reversed(blocks[-_WINDOW:])]:
+        names = _english_byline(" ".join(block.split()))
+        if names:
+            return names
     for block in reversed(blocks[-_WINDOW:]):
         for line in reversed(block.split("\n")):
             match = _SIGNOFF.match(" ".join(line.split()))
             if match:
                 return (match.group(1),)
+    return ()
+
+
+def _english_byline(line: str) -> tuple[str, ...]:
+    if not _ENGLISH_BYLINE.match(line):
+        return ()
+    names = split_authors(line)
+    if names and all(name[0].isupper() and len(name.split()) <= _NAME_WORDS for name in names):
+        return names
     return ()
 
 

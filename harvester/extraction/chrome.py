@@ -24,7 +24,7 @@ _CHROME_WORDS = (
     "share sharing sns social print btn button buttons related relate recommend recommended popular "
     "ranking most-viewed most-read mostviewed mostread ad ads advert advertisement banner sponsor "
     "sponsored promo comment comments reply replies tags tag-list taglist pagination paging pager "
-    "breadcrumb breadcrumbs location counter hit hits view-count like likes newsletter subscribe "
+    "tag tags-list tag-group breadcrumb breadcrumbs location counter hit hits view-count like likes newsletter subscribe "
     "go-top gotop top-btn font-size fontsize scrap rel-news relnews"
 ).split()
 _PART = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
@@ -39,13 +39,14 @@ _CHROME_LINE = re.compile(
     r"|like this (?:story|article)\?|click here to\b|follow us\b|sign up for\b|subscribe to\b|tags?\s*[:：]?$"
     r"|filed under\s*[:：]|print$|(?:previous|next) (?:article|post|story)$"
     r"|관련\s*기사|많이\s*본\s*(?:뉴스|기사)|인기\s*기사|추천\s*기사|주요\s*뉴스|기사\s*(?:제보|공유)|공유하기"
-    r"|좋아요$|댓글\s*\d*$|구독하기|목록\s*(?:바로가기|보기)?$|인쇄$|스크랩$|이전\s*기사|다음\s*기사|▶)",
+    r"|좋아요$|조회\s*수?\s*[:：]?\s*[\d,]+$|(?:views?|hits?)\s*[:：]?\s*[\d,]+$|댓글\s*\d*$|다른\s*기사\s*보기$|더\s*보기$|구독하기|목록\s*(?:바로가기|보기)?$|인쇄$|스크랩$|이전\s*기사|다음\s*기사|▶)",
     re.IGNORECASE,
 )
 _READING_TIME = re.compile(
     r"^(?:\d+\s*min(?:ute)?s?\s*read|reading time\W|tempo de leitura\W|lesezeit\W|temps de lecture\W|읽는\s*시간)",
     re.IGNORECASE,
 )
+_MARKER = re.compile(r"^(?:•|\d+\.)\s")
 # Labels are short; a sentence that opens with the same words is the article's.
 _LINE_MAX = 120
 
@@ -69,8 +70,13 @@ _CHROME_SET = frozenset(_CHROME_WORDS)
 
 
 def drop_chrome(element: _Element) -> None:
-    """Remove the chrome elements inside `element` (not the element itself)."""
-    doomed = [node for node in element.iterdescendants() if isinstance(node.tag, str) and chrome_element(node)]
+    """Remove the chrome elements inside `element` (not the element itself), and the links
+    whose text is a chrome label ('다른기사 보기', 'Read more')."""
+    doomed = [
+        node
+        for node in element.iterdescendants()
+        if isinstance(node.tag, str) and (chrome_element(node) or (node.tag == "a" and chrome_line(node.text_content())))
+    ]
     for node in doomed:
         if node.getparent() is not None:
             node.drop_tree()
@@ -78,7 +84,7 @@ def drop_chrome(element: _Element) -> None:
 
 def chrome_line(line: str) -> bool:
     """Whether a line of text is chrome: a label of a link list, a share or comment prompt."""
-    line = " ".join(line.split())
+    line = _MARKER.sub("", " ".join(line.split()))
     return len(line) <= _LINE_MAX and bool(_CHROME_LINE.match(line))
 
 
@@ -88,5 +94,10 @@ def reading_time(line: str) -> bool:
 
 
 def drop_chrome_lines(blocks: list[str]) -> list[str]:
-    """The blocks without those that are a chrome line."""
-    return [block for block in blocks if not (chrome_line(block) or reading_time(block))]
+    """The blocks without the lines that are chrome; blocks left empty go."""
+    kept = []
+    for block in blocks:
+        lines = [line for line in block.split("\n") if not (chrome_line(line) or reading_time(line))]
+        if any(line.strip() for line in lines):
+            kept.append("\n".join(lines))
+    return kept

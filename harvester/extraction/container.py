@@ -12,7 +12,7 @@ holds most of them is the article's container. From there, two things trafilatur
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from lxml.etree import _Element
 
@@ -40,19 +40,23 @@ def _keys(blocks: Iterable[str]) -> set[str]:
     return keys
 
 
-def _text_elements(root: _Element) -> Iterator[_Element]:
-    body = root.find("body")
-    yield from (body if body is not None else root).iter(*_TEXT_TAGS)
-
-
 def matched(root: _Element, blocks: Iterable[str]) -> list[tuple[_Element, int]]:
-    """The page's text elements that open like a block, each with the length of its text."""
+    """The page's elements whose text opens like a block (a paragraph element, or a run of
+    text between `<br>`s), each with the length of that text."""
     keys = _keys(blocks)
     found = []
-    for element in _text_elements(root):
-        text = element.text_content()
-        if len(text) > 20 and _key(text) in keys:
-            found.append((element, len(text)))
+    body = root.find("body")
+    for element in (body if body is not None else root).iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag in _TEXT_TAGS:
+            text = element.text_content()
+            if len(text) > 20 and _key(text) in keys:
+                found.append((element, len(text)))
+                continue
+        for text, holder in ((element.text, element), (element.tail, element.getparent())):
+            if text and len(text) > 20 and holder is not None and _key(text) in keys:
+                found.append((holder, len(text)))
     return found
 
 

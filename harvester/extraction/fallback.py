@@ -12,6 +12,7 @@ lines, body.
 
 from __future__ import annotations
 
+import re
 from copy import deepcopy
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ _GROW_SHARE = 0.3
 # Text between the title and the box longer than this is not its head.
 _HEAD_MAX = 600
 _HEADINGS = ("h1", "h2", "h3", "h4")
+_MARKER = re.compile(r"^\s*(?:•|\d+\.)\s")
 # A box whose text is this many times trafilatura's (plus a margin) is not the article's.
 _TOO_BIG = 3
 _TOO_BIG_MARGIN = 2000
@@ -75,11 +77,28 @@ def _visible_length(element: _Element) -> int:
 
 
 def _title_element(root: _Element, title: str | None) -> _Element | None:
+    """The page's heading that shows the title: a heading element, else the innermost element
+    whose text is the title."""
+    if not title:
+        return None
     body = root.find("body")
-    for element in (body if body is not None else root).iter(*_HEADINGS):
+    top = body if body is not None else root
+    for element in top.iter(*_HEADINGS):
         if generic.same_title(element.text_content(), title):
             return element
+    for element in top.iter():
+        if isinstance(element.tag, str) and element.tag not in ("title", "script", "style") and _shows(element, title):
+            while True:  # down to the innermost element that still shows it
+                inner = next((child for child in element if isinstance(child.tag, str) and _shows(child, title)), None)
+                if inner is None:
+                    return element
+                element = inner
     return None
+
+
+def _shows(element: _Element, title: str) -> bool:
+    text = element.text_content()
+    return len(text) <= 2 * len(title) + 40 and generic.is_title(text, title)
 
 
 def _widen(core: _Element, heading: _Element | None) -> _Element:
@@ -120,6 +139,11 @@ def _between(heading: _Element, box: _Element) -> list[_Element]:
     return after + middle + before
 
 
+def _bare(line: str) -> str:
+    """A line without its list marker and white space, to compare head lines by."""
+    return "".join(_MARKER.sub("", line).split())
+
+
 def _blocks(element: _Element, profile: SiteProfile) -> list[str]:
     piece = deepcopy(element)
     cleanup.alt_captions(piece, profile.selectors.alt_captions)
@@ -140,17 +164,18 @@ def _article_box(root: _Element, url: str, profile: SiteProfile, title: str | No
     body = _blocks(box, profile)
     if sum(map(len, body)) > _TOO_BIG * sum(map(len, found.body)) + _TOO_BIG_MARGIN:
         return found.body, found.lead
-    if body and generic.same_title(body[0], title) and "\n" not in body[0]:
+    if body and generic.is_title(body[0], title) and "\n" not in body[0]:
         body = body[1:]
     head: list[str] = []
     front: list[str] = []
     if heading is not None:
         pieces = _between(heading, box)
         if sum(_visible_length(piece) for piece in pieces) <= _HEAD_MAX:
-            shown = {" ".join(line.split()) for line in meta_lines}
+            # The profile's head lines, without spaces: a piece can run two of them together.
+            shown = "".join(_bare(line) for line in meta_lines)
             for piece in pieces:
                 lines = [line for block in _blocks(piece, profile) for line in block.split("\n")]
-                lines = [line for line in lines if " ".join(line.split()) not in shown]
+                lines = [line for line in lines if _bare(line) not in shown]
                 pictured = piece.tag in ("figure", "img") or piece.find(".//img") is not None
                 (front if meta_lines or pictured else head).extend(lines)
     body = bylines.drop_footers(chrome.drop_chrome_lines(front + body))

@@ -94,14 +94,26 @@ def same_title(line: str, title: str | None) -> bool:
     return shared >= 0.6 * max(len(set(words)), 1) and shared >= 0.5 * len(set(titled))
 
 
+def is_title(line: str, title: str | None) -> bool:
+    """Whether a line that is no heading is the title all the same: the same words, or the
+    title's words with a site name or a kicker around them."""
+    words, titled = _words(line), _words(title or "")
+    if not words or not titled:
+        return False
+    longer, shorter = (words, titled) if len(words) >= len(titled) else (titled, words)
+    if len(shorter) < 0.7 * len(longer):
+        return False
+    return any(longer[start : start + len(shorter)] == shorter for start in range(len(longer) - len(shorter) + 1))
+
+
 def _lead(blocks: list[tuple[str, str]], title: str | None) -> tuple[str | None, list[str], list[tuple[str, str]]]:
     """The heading the text opens with, the byline/date lines under it, and the rest."""
     if not blocks:
         return None, [], blocks
     tag, first = blocks[0]
-    if "\n" in first or not (tag == "head" or same_title(first, title)):
+    if "\n" in first or not (tag == "head" or is_title(first, title)):
         return None, [], blocks
-    if title and not same_title(first, title):
+    if title and not (same_title(first, title) if tag == "head" else is_title(first, title)):
         return None, [], blocks
     lead: list[str] = []
     rest = blocks[1:]
