@@ -17,8 +17,11 @@ the names are the document's authors when nothing else names them.
 ('Kim Eunhee', 'Lee Jihae')
 >>> text_authors(["The reporter said so.", "By the river, the boats waited for the tide."])
 ()
->>> [copyright_footer(line) for line in ("ⓒ 한국일보, 무단 전재 및 재배포 금지", "Copyright © 2024 Paper. All rights reserved.", "무단전재는 불법이라는 기사.")]
+>>> [copyright_footer(line) for line in ("ⓒ 한국일보, 무단 전재 및 재배포 금지", "<저작권자 © 뉴스1>", "무단전재는 불법이라는 기사.")]
 [True, True, False]
+
+An English wire copyright ('© 2019 Associated Press. All Rights Reserved.') is the agency's
+notice in the article, kept as the page shows it.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ _NAME_WORDS = 4
 # How many blocks at either end of the text a byline may sit in.
 _WINDOW = 3
 _COPYRIGHT = re.compile(
-    r"무단\s*전재.{0,12}(?:금지|재배포)|재배포\s*금지|^<?\s*(?:저작권자\s*)?[ⓒ©]|^copyright\b|all rights reserved\.?\s*>?$", re.IGNORECASE
+    r"무단\s*전재.{0,12}(?:금지|재배포)|재배포\s*금지|^<?\s*(?:저작권자\s*)?ⓒ|^<?\s*저작권자\s*[ⓒ©]", re.IGNORECASE
 )
 # A footer is a line; a long block mentioning the words is an article about them.
 _FOOTER_MAX = 200

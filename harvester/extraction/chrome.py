@@ -36,7 +36,10 @@ _CHROME_LINE = re.compile(
     r"|see (?:more|also)\s*[:：]|also on [\w.]+\b|don'?t miss\b|you (?:may|might) also like\b"
     r"|recommended(?: for you| stories| articles)?$|most (?:read|popular|viewed)$|advertisement$"
     r"|\d*\s*comments?$|leave a (?:comment|reply)$|tell us what you think\W*$|share (?:this|on)\b|share$"
-    r"|like this (?:story|article)\?|click here to\b|follow us\b|sign up for\b|subscribe to\b|tags?\s*[:：]?$"
+    r"|like this (?:story|article)\?|click here to\b|follow us\b|sign up for\b|subscribe(?: to\b|$)|tags?\s*[:：]?$"
+    r"|follow .{1,60} on (?:twitter|facebook|instagram|youtube)\b|have a (?:news )?tip\?|.{0,80}\b(?:in|to) your inbox\b"
+    r"|.{0,40}\bnewsletter$|more (?:great )?.{0,30} stories$|você pode gostar|vous aimerez aussi|te puede interesar"
+    r"|das könnte sie auch interessieren"
     r"|filed under\s*[:：]|print$|(?:previous|next) (?:article|post|story)$"
     r"|관련\s*기사|많이\s*본\s*(?:뉴스|기사)|인기\s*기사|추천\s*기사|주요\s*뉴스|기사\s*(?:제보|공유)|공유하기"
     r"|좋아요$|조회\s*수?\s*[:：]?\s*[\d,]+$|(?:views?|hits?)\s*[:：]?\s*[\d,]+$|댓글\s*\d*$|다른\s*기사\s*보기$|더\s*보기$|구독하기|목록\s*(?:바로가기|보기)?$|인쇄$|스크랩$|이전\s*기사|다음\s*기사|▶)",

@@ -24,6 +24,8 @@ _KEY_WORDS = 4
 _KEY_LENGTH = 8
 # The container holds at least this share of the matched text.
 _COVER = 0.8
+# A container of a split article holds at least this share of trafilatura's blocks.
+_HELD = 0.5
 
 
 def _key(text: str) -> str:
@@ -82,22 +84,28 @@ def _signature(element: _Element) -> tuple[str, str] | None:
     return (element.tag, names) if names else None
 
 
-def continuations(core: _Element, levels: int = 2) -> list[_Element]:
-    """Elements after the container (or one of its nearest ancestors) that have its tag and
-    classes: the rest of an article that ads or widgets cut into pieces."""
-    root = core.getroottree().getroot()
-    for element in [core, *list(core.iterancestors())[: levels - 1]]:
-        signature = _signature(element)
-        if signature is None or element.tag in ("body", "html"):
+def continuations(root: _Element, blocks: Iterable[str]) -> list[_Element]:
+    """Containers of paragraphs that share the tag and classes of one holding trafilatura's text
+    and come after it: the rest of an article that ads or widgets cut into pieces."""
+    groups: dict[tuple[str, str], dict[_Element, None]] = {}
+    body = root.find("body")
+    for paragraph in (body if body is not None else root).iter("p"):
+        parent = paragraph.getparent()
+        signature = _signature(parent) if parent is not None else None
+        if signature is not None:
+            groups.setdefault(signature, {})[parent] = None
+    keys = None
+    for members in groups.values():
+        if len(members) < 2:
             continue
-        same = [other for other in root.iter(element.tag) if other is not element and _signature(other) == signature]
-        if not same:
-            continue
-        order = {node: index for index, node in enumerate(root.iter())}
-        inside = set(element.iterancestors())
-        return [
-            other
-            for other in same
-            if order[other] > order[element] and other not in inside and element not in set(other.iterancestors())
-        ]
+        keys = keys if keys is not None else _keys(blocks)
+        ordered = list(members)
+        taken = next((index for index, member in enumerate(ordered) if _holds(member, keys) >= _HELD * len(keys)), None)
+        if taken is not None:
+            return ordered[taken + 1 :]
     return []
+
+
+def _holds(element: _Element, keys: set[str]) -> int:
+    """How many of trafilatura's blocks are paragraphs of the element."""
+    return len(keys & {_key(paragraph.text_content()) for paragraph in element.iter("p")})

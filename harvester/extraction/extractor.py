@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import trafilatura
 from lxml import html as lxml_html
-from lxml.etree import ParserError, XPath, _Element
+from lxml.etree import ParserError, _Element
 from w3lib.encoding import html_to_unicode, resolve_encoding
 
 from harvester.extraction import bylines, charset, checks, cleanup, fallback, generic, metadata
@@ -28,7 +28,7 @@ from harvester.profiles import SiteProfile, get_profile, profile_for_page
 __all__ = ["EXTRACTOR", "ExtractionError", "extract", "parse_html", "split_authors"]
 
 EXTRACTOR = f"harvester+trafilatura/{trafilatura.__version__}"
-_VISIBLE_TEXT = XPath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
+_INVISIBLE = frozenset({"script", "style", "noscript", "template"})
 # lxml refuses text that still declares a byte encoding.
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
@@ -48,6 +48,23 @@ def parse_html(body: bytes, encoding: str | None) -> _Element:
 
 
 
+def visible_text(root: _Element, enough: int) -> str:
+    """The text of the page's body a reader sees, up to a little over `enough` characters (an
+    article page is long: reading all of it cost as much as parsing it)."""
+    top = root.find("body")
+    parts: list[str] = []
+    total = 0
+    for element in (top if top is not None else root).iter():
+        texts = (element.tail,) if element.tag in _INVISIBLE else (element.text, element.tail)
+        for text in texts if element is not top else (element.text,):
+            if text and not text.isspace():
+                parts.append(text)
+                total += len(text.strip())
+        if total > enough:
+            break
+    return " ".join(parts)
+
+
 def extract(body: bytes, encoding: str | None, url: str, profile_name: str | None = None) -> Document:
     """The document a page makes. Raises ExtractionError when the page holds no article."""
     named = get_profile(profile_name) if profile_name else None
@@ -56,7 +73,7 @@ def extract(body: bytes, encoding: str | None, url: str, profile_name: str | Non
     if checks.binary(body):
         raise ExtractionError("binary content: not an HTML page")
     root = parse_html(body, encoding)
-    wall = checks.bot_wall(body[:65536].decode(encoding or "utf-8", "replace"), " ".join(_VISIBLE_TEXT(root)))
+    wall = checks.bot_wall(body[:65536].decode(encoding or "utf-8", "replace"), visible_text(root, checks.WALL_MAX_TEXT))
     if wall:
         raise ExtractionError(f"bot wall: the page says {wall!r}")
     profile = named or profile_for_page(url, root)

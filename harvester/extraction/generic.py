@@ -1,9 +1,13 @@
 """The article on a page no profile selector covers, found by trafilatura.
 
 trafilatura runs precision first (comments off, `favor_precision`): a corpus wants the article
-and nothing else. That pass now and then prunes the article itself and keeps a stub (a reprints
-notice, a caption); when what it keeps is short and a balanced pass finds several times as much,
-the balanced pass is taken. bench/extraction_quality.py measures both against plain trafilatura.
+and nothing else. The first pass is trafilatura's fast one (no comparison with its readability
+and jusText fallbacks): on most pages it gives the same text at a third of the cost. When what it
+keeps is short, the full pass (with the comparison) is run, and its text taken if longer. When
+even that is a stub (a reprints notice, a caption: the precision rules pruned the article
+itself) and a balanced pass finds several times as much, the balanced pass is taken. That last
+rescue fires on stubs only: for short but whole texts it helped and hurt about equally on a
+held-out set of pages. bench/extraction_quality.py measures all this against plain trafilatura.
 
 Then, in the document format's terms: the heading trafilatura's text opens with is the title
 (already the document's first line), the short byline and date lines under it are the head's
@@ -28,8 +32,10 @@ from harvester.extraction import bylines, chrome, container
 from harvester.extraction.html_text import element_blocks
 from harvester.extraction.trafilatura_text import tagged_blocks
 
-# Precise text shorter than this (characters) is checked against a balanced pass...
-RESCUE_BELOW = 1000
+# Text of the fast pass shorter than this (characters) is checked against the full pass.
+FULL_BELOW = 1000
+# Precise text shorter than this is a stub, checked against a balanced pass...
+RESCUE_BELOW = 300
 # ...which replaces it when it is at least this many times as long.
 RESCUE_FACTOR = 2
 # Lines under the heading that can be its byline, date or standfirst: short, a few at most.
@@ -44,10 +50,13 @@ _DATE = re.compile(
 _BYLINE = re.compile(r"^(?:by|por|par|von|di|written by|posted by|published|updated|posted)\b|기자|특파원", re.IGNORECASE)
 # A continuation holds prose: most of its text in paragraphs, little of it in links.
 _MIN_CONTINUATION = 200
-# Elements no extractor reads (JSON-LD is read before they go).
-_UNREAD = ("script", "style", "noscript", "template", "svg", "link")
+# Elements no extractor reads (JSON-LD is read before they go), and page chrome trafilatura
+# removes first thing anyway.
+_UNREAD = ("script", "style", "noscript", "template", "svg", "link", "nav", "aside", "footer")
 _TITLE_MAX = 200
 _MAX_LINK_SHARE = 0.3
+# A list whose text is this much links is a list of links.
+_LINK_LIST = 0.8
 
 
 @dataclass(frozen=True)
@@ -59,7 +68,7 @@ class Article:
     heading: str | None
 
 
-def _extract(root: _Element, url: str, precise: bool) -> list[tuple[str, str]]:
+def _extract(root: _Element, url: str, precise: bool, fast: bool = False) -> list[tuple[str, str]]:
     # Metadata comes from harvester.extraction.metadata: trafilatura's would cost a quarter more.
     result = trafilatura.bare_extraction(
         root,
@@ -68,6 +77,7 @@ def _extract(root: _Element, url: str, precise: bool) -> list[tuple[str, str]]:
         include_comments=False,
         include_tables=True,
         favor_precision=precise,
+        fast=fast,
     )
     if result is None or result.body is None:
         return []
@@ -111,9 +121,10 @@ def _lead(blocks: list[tuple[str, str]], title: str | None) -> tuple[str | None,
     if not blocks:
         return None, [], blocks
     tag, first = blocks[0]
-    if "\n" in first or not (tag == "head" or is_title(first, title)):
+    # A first-level heading at the top is the title as the page shows it, whatever its metadata says.
+    if "\n" in first or not (tag in ("head", "h1") or is_title(first, title)):
         return None, [], blocks
-    if title and not (same_title(first, title) if tag == "head" else is_title(first, title)):
+    if title and tag != "h1" and not (same_title(first, title) if tag == "head" else is_title(first, title)):
         return None, [], blocks
     lead: list[str] = []
     rest = blocks[1:]
@@ -124,7 +135,7 @@ def _lead(blocks: list[tuple[str, str]], title: str | None) -> tuple[str | None,
         if chrome.reading_time(text):
             rest = rest[1:]
             continue
-        if not (_DATE.search(text) or _BYLINE.search(text) or (tag == "head" and not lead)):
+        if not (_DATE.search(text) or _BYLINE.search(text) or (tag in ("head", "h1") and not lead)):
             break
         lead.append(text)
         rest = rest[1:]
@@ -133,12 +144,9 @@ def _lead(blocks: list[tuple[str, str]], title: str | None) -> tuple[str | None,
 
 def _continuation_blocks(root: _Element, texts: list[str]) -> list[str]:
     """Text of the article's further containers (see container.py) that trafilatura left out."""
-    core = container.locate(root, texts)
-    if core is None:
-        return []
     seen = container._keys(texts)
     found: list[str] = []
-    for element in container.continuations(core):
+    for element in container.continuations(root, texts):
         text = element.text_content()
         links = sum(len(link.text_content()) for link in element.iter("a"))
         prose = sum(len(p.text_content()) for p in element.iter("p"))
@@ -146,16 +154,30 @@ def _continuation_blocks(root: _Element, texts: list[str]) -> list[str]:
             continue
         piece = deepcopy(element)
         chrome.drop_chrome(piece)
+        _drop_link_lists(piece)
         for block in element_blocks(piece):
             if container._key(block) not in seen:
                 found.append(block)
     return found
 
 
+def _drop_link_lists(element: _Element) -> None:
+    """Remove the lists that are all links (more stories, a table of contents): trafilatura
+    drops them from the text it gives by the same measure."""
+    for listing in [node for node in element.iter("ul", "ol")]:
+        text = len(listing.text_content().strip())
+        links = sum(len(link.text_content().strip()) for link in listing.iter("a"))
+        if text and links >= _LINK_LIST * text and listing.getparent() is not None:
+            listing.drop_tree()
+
+
 def article(root: _Element, url: str, title: str | None = None) -> Article:
     """The page's article; empty when trafilatura finds none. `title` is the page's title as its
     metadata gives it (None: unknown), to recognise the heading in the text."""
-    found = _extract(root, url, precise=True)
+    found = _extract(root, url, precise=True, fast=True)
+    if _length(found) < FULL_BELOW:
+        full = _extract(root, url, precise=True)
+        found = full if _length(full) > _length(found) else found
     if _length(found) < RESCUE_BELOW:
         balanced = _extract(root, url, precise=False)
         if _length(balanced) >= max(1, RESCUE_FACTOR * _length(found)):
@@ -170,8 +192,9 @@ def article(root: _Element, url: str, title: str | None = None) -> Article:
 
 
 def prune(root: _Element) -> None:
-    """Remove what no extractor reads from the page (scripts, styles, icons), metadata read:
-    trafilatura copies and searches the whole tree several times, and these are a tenth of it."""
+    """Remove what no extractor reads from the page (scripts, styles, icons, navigation), its
+    metadata read: trafilatura copies and searches the whole tree several times, and these are
+    a fifth of it."""
     doomed = [element for element in root.iter(*_UNREAD) if element.getparent() is not None]
     for element in doomed:
         element.drop_tree()

@@ -119,7 +119,8 @@ def _block(child: _Element, blocks: list[tuple[str, str]]) -> None:
     elif child.tag != "graphic":
         text = _inline(child)
         if text:
-            blocks.append((child.tag, text))
+            # A heading says its level: 'head' for h2-h6, 'h1' for the page's main heading.
+            blocks.append(("h1" if child.tag == "head" and child.get("rend") == "h1" else child.tag, text))
 
 
 def _walk(element: _Element, blocks: list[tuple[str, str]]) -> None:
@@ -130,7 +131,8 @@ def _walk(element: _Element, blocks: list[tuple[str, str]]) -> None:
 
 
 def tagged_blocks(body: _Element) -> list[tuple[str, str]]:
-    """The text blocks of trafilatura's body, each with the tag it came from ('head', 'p', ...)."""
+    """The text blocks of trafilatura's body, each with the tag it came from ('head', 'p', ...;
+    'h1' for a heading of the first level)."""
     blocks: list[tuple[str, str]] = []
     _walk(body, blocks)
     return blocks
