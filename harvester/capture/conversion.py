@@ -40,6 +40,8 @@ def conversion_fields(item: ArticlePage) -> list[tuple[str, str]]:
         "Harvester-Published": document.published,
         "Harvester-Modified": document.modified,
         "Harvester-Authors": json.dumps(list(document.authors)) if document.authors else None,
+        # The fields generic extraction gave (the manifest's `fallback`), for a rebuild from this text.
+        "Harvester-Fallback": ",".join(document.fallback) or None,
     }
     if item.entry is not None:
         fields["Harvester-Seq"] = str(item.entry.seq)

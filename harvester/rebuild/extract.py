@@ -94,7 +94,12 @@ def _stored_fields(fields: dict[str, str], text: bytes, url: str, site: str | No
         "modified": fields.get("Harvester-Modified"),
         "authors": json.loads(fields.get("Harvester-Authors") or "[]"),
         "language": fields.get("Harvester-Language"),
-        "extra": {**(profile.manifest_fields(url) if profile and profile.manifest_fields else {}), **extra},
+        "extra": {
+            **(profile.manifest_fields(url) if profile and profile.manifest_fields else {}),
+            # As the extractor puts it in the document's extra fields (extractor._document).
+            **({"fallback": fields["Harvester-Fallback"].split(",")} if fields.get("Harvester-Fallback") else {}),
+            **extra,
+        },
     }
 
 
