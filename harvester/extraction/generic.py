@@ -41,9 +41,11 @@ RESCUE_FACTOR = 2
 # Lines under the heading that can be its byline, date or standfirst: short, a few at most.
 _LEAD_MAX = 160
 _LEAD_LINES = 3
+_LEAD_WORDS = 16
 _WORDS = re.compile(r"\w+")
 _DATE = re.compile(
-    r"\b(?:19|20)\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}:\d\d\b|\d+\s*(?:년|월|일)"
+    r"\b(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}:\d\d\b|\d+\s*(?:년|월|일)"
+    r"|\b\d{1,2}\s+(?:de\s+)?(?:jan|feb|fev|mar|apr|abr|may|mai|jun|jul|aug|ago|sep|set|oct|out|nov|dec|dez)[a-z]*\b"
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b",
     re.IGNORECASE,
 )
@@ -116,18 +118,26 @@ def is_title(line: str, title: str | None) -> bool:
     return any(longer[start : start + len(shorter)] == shorter for start in range(len(longer) - len(shorter) + 1))
 
 
+def _heading(blocks: list[tuple[str, str]], title: str | None) -> str | None:
+    """The first block, if it is the title as the page shows it."""
+    tag, first = blocks[0]
+    if "\n" in first:
+        return None
+    if tag == "h1":  # a first-level heading on top is the title, whatever the metadata says
+        return first
+    if tag == "head":
+        return first if title is None or same_title(first, title) else None
+    return first if is_title(first, title) else None
+
+
 def _lead(blocks: list[tuple[str, str]], title: str | None) -> tuple[str | None, list[str], list[tuple[str, str]]]:
-    """The heading the text opens with, the byline/date lines under it, and the rest."""
+    """The heading the text opens with, the byline, date and standfirst lines under it (or on
+    top of the text), and the rest."""
     if not blocks:
         return None, [], blocks
-    tag, first = blocks[0]
-    # A first-level heading at the top is the title as the page shows it, whatever its metadata says.
-    if "\n" in first or not (tag in ("head", "h1") or is_title(first, title)):
-        return None, [], blocks
-    if title and tag != "h1" and not (same_title(first, title) if tag == "head" else is_title(first, title)):
-        return None, [], blocks
+    heading = _heading(blocks, title)
+    rest = blocks[1:] if heading is not None else blocks
     lead: list[str] = []
-    rest = blocks[1:]
     while rest and len(lead) < _LEAD_LINES:
         tag, text = rest[0]
         if "\n" in text or len(text) > _LEAD_MAX:
@@ -135,11 +145,13 @@ def _lead(blocks: list[tuple[str, str]], title: str | None) -> tuple[str | None,
         if chrome.reading_time(text):
             rest = rest[1:]
             continue
-        if not (_DATE.search(text) or _BYLINE.search(text) or (tag in ("head", "h1") and not lead)):
+        dateline = len(text.split()) <= _LEAD_WORDS and bool(_DATE.search(text) or _BYLINE.search(text))
+        standfirst = heading is not None and tag in ("head", "h1") and not lead
+        if not (dateline or standfirst):
             break
         lead.append(text)
         rest = rest[1:]
-    return first, lead, rest
+    return heading, lead, rest
 
 
 def _continuation_blocks(root: _Element, texts: list[str]) -> list[str]:
