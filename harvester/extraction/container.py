@@ -2,11 +2,10 @@
 
 trafilatura gives text, not the element it came from. The paragraphs of the page whose text
 starts like one of its blocks show where the article lies: their deepest common ancestor that
-holds most of them is the article's container. From there, two things trafilatura misses:
-- an article split into several containers of one kind (the text cut by ads into
-  `div.article__body` after `div.article__body`): trafilatura reads the first only;
-- the lines around the text inside the article's own box (captions, bylines, standfirsts,
-  sign-offs), which its precision rules drop.
+holds most of them is the article's container (`locate`, for fallback.py, which reads the box
+around it whole: captions, bylines, sign-offs). And an article cut into several containers of
+one kind (the text split by ads into `div.article__body` after `div.article__body`), of which
+trafilatura reads the first only, has its `continuations`.
 """
 
 from __future__ import annotations
@@ -28,11 +27,13 @@ _COVER = 0.8
 _HELD = 0.5
 
 
-def _key(text: str) -> str:
+def key_of(text: str) -> str:
+    """What a text is recognised by: its first words, case and punctuation aside."""
     return " ".join(_WORDS.findall(text.lower())[:_KEY_LENGTH])
 
 
-def _keys(blocks: Iterable[str]) -> set[str]:
+def keys_of(blocks: Iterable[str]) -> set[str]:
+    """The keys of the lines of text blocks, but of lines too short to tell."""
     keys = set()
     for block in blocks:
         for line in block.split("\n"):
@@ -45,7 +46,7 @@ def _keys(blocks: Iterable[str]) -> set[str]:
 def matched(root: _Element, blocks: Iterable[str]) -> list[tuple[_Element, int]]:
     """The page's elements whose text opens like a block (a paragraph element, or a run of
     text between `<br>`s), each with the length of that text."""
-    keys = _keys(blocks)
+    keys = keys_of(blocks)
     found = []
     body = root.find("body")
     for element in (body if body is not None else root).iter():
@@ -53,11 +54,11 @@ def matched(root: _Element, blocks: Iterable[str]) -> list[tuple[_Element, int]]
             continue
         if element.tag in _TEXT_TAGS:
             text = element.text_content()
-            if len(text) > 20 and _key(text) in keys:
+            if len(text) > 20 and key_of(text) in keys:
                 found.append((element, len(text)))
                 continue
         for text, holder in ((element.text, element), (element.tail, element.getparent())):
-            if text and len(text) > 20 and holder is not None and _key(text) in keys:
+            if text and len(text) > 20 and holder is not None and key_of(text) in keys:
                 found.append((holder, len(text)))
     return found
 
@@ -94,12 +95,11 @@ def continuations(root: _Element, blocks: Iterable[str]) -> list[_Element]:
         signature = _signature(parent) if parent is not None else None
         if signature is not None:
             groups.setdefault(signature, {})[parent] = None
-    keys = None
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        keys = keys if keys is not None else _keys(blocks)
-        ordered = list(members)
+    split = [list(members) for members in groups.values() if len(members) > 1]
+    keys = keys_of(blocks) if split else set()
+    if not keys:
+        return []
+    for ordered in split:
         taken = next((index for index, member in enumerate(ordered) if _holds(member, keys) >= _HELD * len(keys)), None)
         if taken is not None:
             return ordered[taken + 1 :]
@@ -108,4 +108,4 @@ def continuations(root: _Element, blocks: Iterable[str]) -> list[_Element]:
 
 def _holds(element: _Element, keys: set[str]) -> int:
     """How many of trafilatura's blocks are paragraphs of the element."""
-    return len(keys & {_key(paragraph.text_content()) for paragraph in element.iter("p")})
+    return len(keys & {key_of(paragraph.text_content()) for paragraph in element.iter("p")})

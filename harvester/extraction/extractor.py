@@ -101,25 +101,24 @@ def _profiled(root: _Element, url: str, profile: SiteProfile) -> Document:
         if not body:
             # The article is there and empty (an attachment-only post): no document, not the chrome.
             raise ExtractionError("empty article body")
-    taken: dict[str, Any] = {}
+    given: list[str] = []  # the fields generic extraction gave
+    found: fallback.Found | None = None
     if not (title and body and published):
         # The profile's rules miss part of the page (a template they do not know): generic
         # extraction gives it, the whole article box when it is the body (fallback.py).
         found = fallback.read(root, url, profile, title, meta_lines, need_body=not body)
-        taken = {
-            "found": found,
-            "title": None if title else found.title,
-            "body": None if body else found.body,
-            "published": None if published else found.published,
-        }
+        mine = {"title": title, "body": body, "published": published}
+        theirs = {"title": found.title, "body": found.body, "published": found.published}
+        given = [name for name in mine if theirs[name] and not mine[name]]
         title, published = title or found.title, published or found.published
         body = body or found.body
         meta_lines = meta_lines or found.meta_lines
     body = cleanup.drop_lines(body, selectors.drop_lines)
     body, signoff = cleanup.split_signoff(body, selectors.signoff)
     authors = authors or split_authors(signoff)
-    if taken and not authors:
-        taken["authors"] = authors = fallback.authors(taken["found"], body)
+    if found is not None and not authors:
+        authors = fallback.authors(found, body)
+        given += ["authors"] if authors else []
     if not title or not body:
         raise ExtractionError("no article title or body")
     return _document(
@@ -131,7 +130,7 @@ def _profiled(root: _Element, url: str, profile: SiteProfile) -> Document:
         authors=authors,
         language=language,
         profile=profile.name,
-        fallback=tuple(name for name in SOURCED_FIELDS if taken.get(name)),
+        fallback=tuple(name for name in SOURCED_FIELDS if name in given),
         extra=profile.manifest_fields(url) if profile.manifest_fields else {},
     )
 

@@ -62,17 +62,17 @@ def authors(found: Found, body: list[str]) -> tuple[str, ...]:
 def _visible_length(element: _Element) -> int:
     """Characters of text a reader sees in the element, chrome left out."""
     total = 0
-    skipped: set[_Element] = set()
+    hidden: set[_Element] = set()
     for node in element.iter():
-        if not isinstance(node.tag, str):
+        if node.getparent() in hidden:
+            hidden.add(node)
             continue
-        parent = node.getparent()
-        if parent in skipped or node.tag in SKIP_TAGS or (node is not element and chrome.chrome_element(node)):
-            skipped.add(node)
+        if node is not element:
+            total += len((node.tail or "").strip())
+        if not isinstance(node.tag, str) or node.tag in SKIP_TAGS or (node is not element and chrome.chrome_element(node)):
+            hidden.add(node)
             continue
         total += len((node.text or "").strip())
-        if node is not element and parent not in skipped:
-            total += len((node.tail or "").strip())
     return total
 
 

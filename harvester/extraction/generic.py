@@ -50,12 +50,13 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _BYLINE = re.compile(r"^(?:by|por|par|von|di|written by|posted by|published|updated|posted)\b|기자|특파원", re.IGNORECASE)
-# A continuation holds prose: most of its text in paragraphs, little of it in links.
-_MIN_CONTINUATION = 200
 # Elements no extractor reads (JSON-LD is read before they go), and page chrome trafilatura
 # removes first thing anyway.
 _UNREAD = ("script", "style", "noscript", "template", "svg", "link", "nav", "aside", "footer")
+# A title made of the text's first line is cut to this many characters.
 _TITLE_MAX = 200
+# A continuation holds prose: this much text at least, most of it in paragraphs, little in links.
+_MIN_CONTINUATION = 200
 _MAX_LINK_SHARE = 0.3
 # A list whose text is this much links is a list of links.
 _LINK_LIST = 0.8
@@ -156,7 +157,7 @@ def _lead(blocks: list[tuple[str, str]], title: str | None) -> tuple[str | None,
 
 def _continuation_blocks(root: _Element, texts: list[str]) -> list[str]:
     """Text of the article's further containers (see container.py) that trafilatura left out."""
-    seen = container._keys(texts)
+    seen = container.keys_of(texts)
     found: list[str] = []
     for element in container.continuations(root, texts):
         text = element.text_content()
@@ -168,7 +169,7 @@ def _continuation_blocks(root: _Element, texts: list[str]) -> list[str]:
         chrome.drop_chrome(piece)
         _drop_link_lists(piece)
         for block in element_blocks(piece):
-            if container._key(block) not in seen:
+            if container.key_of(block) not in seen:
                 found.append(block)
     return found
 
@@ -206,7 +207,7 @@ def article(root: _Element, url: str, title: str | None = None) -> Article:
 def prune(root: _Element) -> None:
     """Remove what no extractor reads from the page (scripts, styles, icons, navigation), its
     metadata read: trafilatura copies and searches the whole tree several times, and these are
-    a fifth of it."""
+    close to half of it (46% of the elements of the benchmark's pages)."""
     doomed = [element for element in root.iter(*_UNREAD) if element.getparent() is not None]
     for element in doomed:
         element.drop_tree()
@@ -216,11 +217,12 @@ def fallback_title(root: _Element, found: Article) -> str | None:
     """A title for a page whose markup gives none where metadata looks: the heading its text
     opens with, its first heading, its `<title>` wherever the parser put it, or the first line."""
     candidates = [found.heading]
-    candidates.extend(element.text_content() for element in root.iter("h1", "h2", "h3", "h4", "h5", "h6", "title"))
+    candidates.extend(element.text_content() for element in root.iter("h1", "h2", "h3", "h4", "h5", "h6"))
+    candidates.extend(element.text_content() for element in root.iter("title"))
     for candidate in candidates:
         text = " ".join((candidate or "").split())
         if text:
-            return text
+            return _cut(text)
     first = next((line for block in found.body for line in block.split("\n") if line.strip()), "")
     return _cut(first.strip()) or None
 
