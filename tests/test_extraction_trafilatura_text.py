@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from harvester.extraction.trafilatura_text import body_blocks
+from harvester.extraction.trafilatura_text import body_blocks, tagged_blocks
 
 
 def blocks(xml: str) -> list[str]:
@@ -36,3 +36,28 @@ def blocks(xml: str) -> list[str]:
 )
 def test_body_blocks(xml: str, expected: list[str]) -> None:
     assert blocks(xml) == expected
+
+
+@pytest.mark.parametrize(
+    ("xml", "expected"),
+    [
+        # The article as table rows without their table (trafilatura took a table as the body),
+        # its text in a table nested in a cell: every cell's text comes out, in reading order.
+        ("<row><cell><table><row><cell>First <hi>paragraph</hi>.</cell></row>"
+         "<row><cell>Second paragraph.</cell></row></table></cell></row><row><cell>Last row.</cell></row>",
+         ["First paragraph.", "Second paragraph.", "Last row."]),
+        # Text around a nested table, and a cell laid out in paragraphs and a list.
+        ("<table><row><cell>Before<lb/>line<table><row><cell>nested</cell></row></table>after</cell></row></table>",
+         ["Before\nline", "nested", "after"]),
+        ("<table><row><cell><p>Para one</p><list><item>item</item></list></cell></row></table>",
+         ["Para one", "  • item"]),
+        ("<cell>A lone cell</cell>", ["A lone cell"]),
+    ],
+)
+def test_nested_and_loose_table_parts(xml: str, expected: list[str]) -> None:
+    assert blocks(xml) == expected
+
+
+def test_a_first_level_heading_says_so() -> None:
+    body = etree.fromstring('<body><head rend="h1">Title</head><head rend="h2">Part</head><p>Text</p></body>')
+    assert tagged_blocks(body) == [("h1", "Title"), ("head", "Part"), ("p", "Text")]

@@ -115,7 +115,9 @@ def test_banner_is_stripped_by_generic_extraction(banner_ids: bool) -> None:
     for mark in EXAMPLE_CHROME:
         assert mark not in text
     assert "청와대 터는 고려 숙종 때 남경의 이궁이 있던 자리로" in text
-    assert document.extra == {"original_url": "http://www.president.go.kr/about/history?section=6"}
+    # The profile's rules read no title and no body here: both came from generic extraction.
+    assert document.fallback == ("title", "body")
+    assert document.extra == {"original_url": "http://www.president.go.kr/about/history?section=6", "fallback": ["title", "body"]}
 
 
 def test_replica_rewrites_links_into_the_archive() -> None:

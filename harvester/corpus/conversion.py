@@ -38,6 +38,8 @@ _TEXT_FIELDS = {
 }
 _REQUESTED = "Harvester-Requested-URI"
 _AUTHORS = "Harvester-Authors"
+# The fields generic extraction gave (the manifest's `fallback`), for a rebuild from this text.
+_FALLBACK = "Harvester-Fallback"
 _SEQ = "Harvester-Seq"
 _VERSION = "Harvester-Version"
 
@@ -54,6 +56,7 @@ def conversion_headers(fields: Mapping[str, Any], seq: int | None = None, versio
         _REQUESTED: fields["url"] if fields["url"] != fields["final_url"] else None,
         **{name: fields.get(field) for field, name in _TEXT_FIELDS.items() if field != "canonical_url"},
         _AUTHORS: json.dumps(list(fields["authors"])) if fields.get("authors") else None,
+        _FALLBACK: ",".join(fields.get("extra", {}).get("fallback", ())) or None,
         _SEQ: str(seq) if seq is not None else None,
         _VERSION: str(version) if version is not None else None,
     }
@@ -72,6 +75,7 @@ class ConversionFields:
     published: str | None
     modified: str | None
     authors: list[str]
+    fallback: list[str]
     seq: int | None
     version: int | None
 
@@ -91,6 +95,7 @@ def read_headers(headers: Mapping[str, str]) -> ConversionFields:
         **text,
         requested_url=get(_REQUESTED),
         authors=json.loads(get(_AUTHORS) or "[]"),
+        fallback=(get(_FALLBACK) or "").split(",") if get(_FALLBACK) else [],
         seq=number(_SEQ),
         version=number(_VERSION),
     )

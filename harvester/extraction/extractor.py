@@ -8,26 +8,28 @@ encoding, URL, profile name), so that it can run in a worker process off the rea
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import trafilatura
 from lxml import html as lxml_html
-from lxml.etree import ParserError, XPath, _Element
+from lxml.etree import ParserError, _Element
 from w3lib.encoding import html_to_unicode, resolve_encoding
 
-from harvester.extraction import charset, checks, cleanup, dates, generic, metadata
+from harvester.extraction import bylines, charset, checks, cleanup, fallback, generic, metadata
+from harvester.extraction.bylines import split_authors
 from harvester.extraction.errors import ExtractionError
 from harvester.extraction.html_text import element_blocks
-from harvester.extraction.render import Document
-from harvester.extraction.selection import alternatives, find, find_first, matcher
-from harvester.fetch.botwall import bot_wall
-from harvester.profiles import Selector, SiteProfile, get_profile, profile_for_page
+from harvester.extraction.render import SOURCED_FIELDS, Document
+from harvester.extraction.rules import all_authors, first_date, first_text, select
+from harvester.extraction.selection import find_first
+from harvester.fetch.botwall import WALL_MAX_TEXT, bot_wall
+from harvester.profiles import SiteProfile, get_profile, profile_for_page
 
 __all__ = ["EXTRACTOR", "ExtractionError", "extract", "parse_html", "split_authors"]
 
 EXTRACTOR = f"harvester+trafilatura/{trafilatura.__version__}"
-_VISIBLE_TEXT = XPath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
+_INVISIBLE = frozenset({"script", "style", "noscript", "template"})
 # lxml refuses text that still declares a byte encoding.
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
@@ -47,84 +49,21 @@ def parse_html(body: bytes, encoding: str | None) -> _Element:
 
 
 
-def select(root: _Element, selector: Selector | None) -> list[_Element]:
-    """Elements the first alternative of a selector that matches any finds (CSS or XPath)."""
-    for alternative in alternatives(selector):
-        elements = [node for node in find(root, alternative) if isinstance(node, _Element)]
-        if elements:
-            return elements
-    return []
-
-
-def text_of(element: _Element) -> str:
-    return " ".join("\n".join(element_blocks(element)).split())
-
-
-def first_text(root: _Element, selector: Selector | None, drop: Iterable[str] = ()) -> str | None:
-    for alternative in alternatives(selector):
-        for found in find(root, alternative):
-            if isinstance(found, str):
-                text = " ".join(found.split())
-            else:
-                for unwanted in [node for css in drop for node in matcher(css)(found)]:
-                    unwanted.drop_tree()
-                text = text_of(found)
-            if text:
-                return text
-    return None
-
-
-def all_authors(root: _Element, selector: Selector | None, drop: Iterable[str] = ()) -> tuple[str, ...]:
-    """The names in every byline the first matching alternative finds (one per JSON-LD author)."""
-    names: list[str] = []
-    for found in find_first(root, selector):
-        if not isinstance(found, str):
-            for unwanted in [node for css in drop for node in matcher(css)(found)]:
-                unwanted.drop_tree()
-        text = found if isinstance(found, str) else text_of(found)
-        names.extend(name for name in split_authors(text) if name not in names)
-    return tuple(names)
-
-
-def first_date(root: _Element, selector: Selector | None, tz: ZoneInfo) -> str | None:
-    for alternative in alternatives(selector):
-        for found in find(root, alternative):
-            if isinstance(found, str):
-                value = dates.normalize(found, tz)
-            else:
-                value = dates.normalize(found.get("content") or found.get("datetime") or text_of(found), tz)
-            if value:
-                return value
-    return None
-
-
-# Credits that name no person: 'By Choi He-suk and news reports'.
-_NOT_NAMES = re.compile(r"^(news|wire|agency) reports?$|^(news )?agencies$|^wires$", re.IGNORECASE)
-
-
-def split_authors(text: str | None) -> tuple[str, ...]:
-    """Names in a byline.
-
-    >>> split_authors("By Xu Aiying and Lee Hana")
-    ('Xu Aiying', 'Lee Hana')
-    >>> split_authors("신상미 기자")
-    ('신상미',)
-    >>> split_authors("By Kim Eunhee and Lee Jihae / Photos = Korea.net DB")
-    ('Kim Eunhee', 'Lee Jihae')
-    >>> split_authors("By Choi He-suk and news reports (cheesuk@heraldcorp.com)")
-    ('Choi He-suk',)
-    >>> split_authors("By Park Han-na, Kim Arin (hnpark@heraldcorp.com) (arin@heraldcorp.com)")
-    ('Park Han-na', 'Kim Arin')
-    """
-    if not text:
-        return ()
-    text = re.sub(r"\([^)]*@[^)]*\)|\S+@\S+", " ", text)
-    # Photo and video credits follow the writers' names after a slash.
-    text = re.split(r"\s/\s*(?:photos?|videos?|사진|영상)\b", text, maxsplit=1, flags=re.IGNORECASE)[0]
-    text = re.sub(r"^\s*(By|Written by|글|사진)\s*[:=]?\s+", "", text.strip(), flags=re.IGNORECASE)
-    names = re.split(r"\s*(?:,|;|\band\b|·|/|&)\s*", text)
-    cleaned = (re.sub(r"\s*(기자|특파원|객원기자|인턴기자)$", "", name).strip() for name in names)
-    return tuple(name for name in cleaned if name and not _NOT_NAMES.match(name))
+def visible_text(root: _Element, enough: int) -> str:
+    """The text of the page's body a reader sees, up to a little over `enough` characters (an
+    article page is long: reading all of it cost as much as parsing it)."""
+    top = root.find("body")
+    parts: list[str] = []
+    total = 0
+    for element in (top if top is not None else root).iter():
+        texts = (element.tail,) if element.tag in _INVISIBLE else (element.text, element.tail)
+        for text in texts if element is not top else (element.text,):
+            if text and not text.isspace():
+                parts.append(text)
+                total += len(text.strip())
+        if total > enough:
+            break
+    return " ".join(parts)
 
 
 def extract(body: bytes, encoding: str | None, url: str, profile_name: str | None = None) -> Document:
@@ -135,7 +74,7 @@ def extract(body: bytes, encoding: str | None, url: str, profile_name: str | Non
     if checks.binary(body):
         raise ExtractionError("binary content: not an HTML page")
     root = parse_html(body, encoding)
-    wall = bot_wall(body[:65536].decode(encoding or "utf-8", "replace"), " ".join(_VISIBLE_TEXT(root)))
+    wall = bot_wall(body[:65536].decode(encoding or "utf-8", "replace"), visible_text(root, WALL_MAX_TEXT))
     if wall:
         raise ExtractionError(f"bot wall: the page says {wall!r}")
     profile = named or profile_for_page(url, root)
@@ -151,7 +90,7 @@ def _profiled(root: _Element, url: str, profile: SiteProfile) -> Document:
     cleanup.remove_matching(root, selectors.drop_lines)
     # Everything read by selector first: trafilatura prunes the tree it is given.
     title = first_text(root, selectors.title, drop=selectors.drop)
-    meta_lines = tuple(profile.meta_lines(root)) if profile.meta_lines else ()
+    meta_lines = list(profile.meta_lines(root)) if profile.meta_lines else []
     authors = all_authors(root, selectors.authors, drop=selectors.drop)
     published = first_date(root, selectors.published, tz)
     modified = first_date(root, selectors.modified, tz)
@@ -163,42 +102,68 @@ def _profiled(root: _Element, url: str, profile: SiteProfile) -> Document:
         if not body:
             # The article is there and empty (an attachment-only post): no document, not the chrome.
             raise ExtractionError("empty article body")
+    given: list[str] = []  # the fields generic extraction gave
+    found: fallback.Found | None = None
     if not (title and body and published):
-        generic = _generic(root, url, profile.language)
-        title = title or generic.title
-        body = body or list(generic.body)
-        published = published or generic.published
-        authors = authors or generic.authors
+        # The profile's rules miss part of the page (a template they do not know): generic
+        # extraction gives it, the whole article box when it is the body (fallback.py).
+        found = fallback.read(root, url, profile, title, meta_lines, need_body=not body)
+        mine = {"title": title, "body": body, "published": published}
+        theirs = {"title": found.title, "body": found.body, "published": found.published}
+        given = [name for name in mine if theirs[name] and not mine[name]]
+        title, published = title or found.title, published or found.published
+        body = body or found.body
+        meta_lines = meta_lines or found.meta_lines
     body = cleanup.drop_lines(body, selectors.drop_lines)
     body, signoff = cleanup.split_signoff(body, selectors.signoff)
     authors = authors or split_authors(signoff)
+    if found is not None and not authors:
+        authors = fallback.authors(found, body)
+        given += ["authors"] if authors else []
     if not title or not body:
         raise ExtractionError("no article title or body")
-    return Document(
+    return _document(
         title=title,
-        body=tuple(body),
+        body=body,
         meta_lines=meta_lines,
         published=published,
         modified=modified,
         authors=authors,
         language=language,
+        profile=profile.name,
+        fallback=tuple(name for name in SOURCED_FIELDS if name in given),
         extra=profile.manifest_fields(url) if profile.manifest_fields else {},
     )
 
 
 def _generic(root: _Element, url: str, language: str | None) -> Document:
     """trafilatura's article body, with the page's own metadata, for pages no selector covers."""
-    blocks = generic.article_blocks(root, url)
-    if not blocks:
-        raise ExtractionError("trafilatura found no article")
     meta = metadata.read(root, url)
-    if not meta.title:
+    generic.prune(root)
+    found = generic.article(root, url, meta.title)
+    if not found.body:
+        raise ExtractionError("trafilatura found no article")
+    title = meta.title or generic.fallback_title(root, found)
+    if not title:
         raise ExtractionError("no article title")
-    return Document(
-        title=meta.title,
-        body=tuple(blocks),
+    return _document(
+        title=title,
+        body=found.body,
+        meta_lines=found.lead,
         published=meta.published,
         modified=meta.modified,
-        authors=split_authors(meta.author),
+        authors=split_authors(meta.author) or bylines.text_authors(found.body),
         language=language or meta.language,
+        fallback=() if meta.title else ("title",),
+    )
+
+
+def _document(*, fallback: tuple[str, ...], extra: dict[str, Any] | None = None, **fields: Any) -> Document:
+    """The document, its `fallback` in the manifest's extra fields too (where the crawl's and
+    the rebuild's manifest lines both take it from), left out when empty."""
+    extra = {**(extra or {}), **({"fallback": list(fallback)} if fallback else {})}
+    return Document(
+        **{**fields, "body": tuple(fields["body"]), "meta_lines": tuple(fields["meta_lines"])},
+        fallback=fallback,
+        extra=extra,
     )

@@ -9,6 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
+
+# The fields a profile's rules read, in the order `Document.fallback` lists them.
+SOURCED_FIELDS = ("title", "body", "published", "authors")
 
 
 @dataclass(frozen=True)
@@ -22,7 +26,14 @@ class Document:
     modified: str | None = None
     authors: tuple[str, ...] = ()
     language: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+    # Manifest fields beyond the format's own (an archive copy's `original_url`, `fallback`).
+    extra: dict[str, Any] = field(default_factory=dict)
+    # The profile whose rules read the page; None for a page no profile or CMS family covers.
+    profile: str | None = None
+    # Fields of SOURCED_FIELDS that generic extraction gave, the profile's rules having found
+    # nothing (a template the profile does not know); on a generic page, a title taken from
+    # the page's text for want of one in its markup. In SOURCED_FIELDS order.
+    fallback: tuple[str, ...] = ()
 
 
 def render(document: Document) -> str:

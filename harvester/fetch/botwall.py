@@ -24,7 +24,7 @@ _WALL = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 # Article pages are long; block pages are short. Beyond this much text, a marker is a quotation.
-_WALL_MAX_TEXT = 2000
+WALL_MAX_TEXT = 2000
 
 
 def bot_wall(source: str, text: str) -> str | None:
@@ -32,7 +32,7 @@ def bot_wall(source: str, text: str) -> str | None:
 
     `text` is the page's visible text: a long text is an article that mentions such words."""
     # The text first: searching the markup for the markers costs more than the text's length.
-    if len(" ".join(text.split())) > _WALL_MAX_TEXT:
+    if len(" ".join(text.split())) > WALL_MAX_TEXT:
         return None
     match = _WALL.search(source[:65536])
     return match.group(0) if match else None

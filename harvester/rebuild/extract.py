@@ -87,7 +87,11 @@ def _stored_document(headers: dict[str, str], text: bytes, url: str, site: str |
         modified=said.modified,
         authors=tuple(said.authors),
         language=said.language,
-        extra=profile.manifest_fields(url) if profile and profile.manifest_fields else {},
+        # As the extractor puts them in the document's extra fields.
+        extra={
+            **(profile.manifest_fields(url) if profile and profile.manifest_fields else {}),
+            **({"fallback": said.fallback} if said.fallback else {}),
+        },
     )
 
 
