@@ -104,6 +104,9 @@ FETCH_SLOWDOWN_HTTP_CODES = [429, 503]
 FETCH_RETRY_BACKOFF = 1.0  # seconds: a host's delay after its first slow-down, at least; each next one doubles it
 FETCH_RETRY_BACKOFF_MAX = 60.0  # seconds: the longest delay a host is slowed down to
 FETCH_SLOWDOWN_RECOVERY = 0.8  # a slowed host's delay is multiplied by this at each other answer, down to the usual
+# Seconds a host may push back (429/503, walls, failures) without one good answer before the crawl
+# gives it up: its further requests are skipped as rate_limited. 0: never.
+FETCH_GIVE_UP_AFTER = 600.0
 FETCH_RETRY_AFTER_MAX = 300.0  # seconds: the longest a Retry-After holds its host's requests
 FETCH_MAX_CRAWL_DELAY = 60.0  # longest robots.txt Crawl-delay granted
 FETCH_MAX_PAGE_SIZE = 10 * 1024 * 1024  # bytes read of a page before it is kept truncated; 0: no cap

@@ -26,7 +26,8 @@ import harvester.settings
 from harvester.fetch import pacing
 from harvester.fetch.pacing import Backoff, HostPace, HostPacingMiddleware
 from harvester.replica.sites.faults import CHALLENGE_PAGE, WAF_PAGE
-from harvester.report.summary import site_section
+from harvester import exitcodes
+from harvester.report.summary import exit_code, site_section
 
 # The harvester's fetch settings (Scrapy's defaults have none of them).
 FETCH_SETTINGS = {name: getattr(harvester.settings, name) for name in dir(harvester.settings) if name.startswith("FETCH_")}
@@ -355,3 +356,29 @@ def test_every_request_to_the_host_that_asked_waited_its_retry_after(two_host_cr
     assert stats["response_received_count"] == HEALTHY_PAGES + SLOW_PAGES
     slowdowns = site_section(stats)["slowdowns"]
     assert slowdowns == {"127.0.0.2": {"count": len(refused), "longest_s": RETRY_AFTER, "reasons": {"retry_after": len(refused)}}}
+
+
+def test_a_host_that_pushes_back_too_long_is_given_up_and_a_good_answer_forgives(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [1000.0]
+    monkeypatch.setattr(pacing, "monotonic", lambda: now[0])
+    slots = {"a.test": Slot(2, 0.0, 0.0), "b.test": Slot(2, 0.0, 0.0)}
+    middleware = middleware_for(slots, FETCH_GIVE_UP_AFTER=100)
+    answer(middleware, "https://a.test/1", 503)
+    now[0] += 60
+    answer(middleware, "https://a.test/2", 503)
+    assert middleware.process_request(Request("https://a.test/3")) is None  # 60 s: not yet
+    now[0] += 50
+    with pytest.raises(pacing.RateLimited):
+        middleware.process_request(Request("https://a.test/3"))
+    assert middleware.process_request(Request("https://b.test/1")) is None  # another host goes on
+    section = site_section(middleware.crawler.stats.get_stats())
+    assert (section["skipped"], section["gave_up"], exit_code({**section, "finish_reason": "finished"})) == (
+        {"rate_limited": 1}, ["a.test"], exitcodes.BLOCKED
+    )
+    # A host that answers well between its push-backs is never given up.
+    slots["c.test"] = Slot(2, 0.0, 0.0)
+    for _ in range(5):
+        answer(middleware, "https://c.test/1", 503)
+        now[0] += 60
+        answer(middleware, "https://c.test/2")
+    assert middleware.process_request(Request("https://c.test/3")) is None

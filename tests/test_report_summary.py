@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
+
 from harvester.report.progress import Progress
-from harvester.report.summary import site_section, summary_line
+from harvester import exitcodes
+from harvester.report.summary import exit_code, site_section, summary_line
 
 STATS = {
     "start_time": datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc),
@@ -51,6 +54,7 @@ def test_site_section() -> None:
             "m.mofa.go.kr": {"count": 1, "longest_s": 2.0, "reasons": {"timeout": 1}},
             "www.mofa.go.kr": {"count": 3, "longest_s": 120.0, "reasons": {"http_503": 1, "retry_after": 2}},
         },
+        "gave_up": [],
         "warc_records": 81,
     }
 
@@ -65,3 +69,22 @@ def test_summary_and_progress_lines() -> None:
         "mofa_en: 40 pages (2.5/s), 4 documents (3 new, 1 changed), 7 unchanged, 30 skipped, 2 no document,"
         " 3 errors, 1:15"
     )
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({}, exitcodes.OK),
+        ({"errors": {"timeout": 1}}, exitcodes.FAILED),
+        ({"finish_reason": "closespider_timeout"}, exitcodes.FAILED),
+        ({"errors": {"http_429": 2, "timeout": 1}}, exitcodes.BLOCKED),
+        ({"skipped": {"rate_limited": 3}}, exitcodes.BLOCKED),
+        ({"finish_reason": "shutdown", "errors": {"timeout": 1}}, exitcodes.STOPPED),
+        ({"finish_reason": "disk_full"}, exitcodes.DISK_FULL),
+        ({"drift": {"out_of_date": True}}, exitcodes.DRIFT),
+        ({"drift": {"out_of_date": True}, "errors": {"timeout": 1}}, exitcodes.FAILED),
+    ],
+)
+def test_what_a_sites_crawl_means_for_the_exit_code(changes: dict, code: int) -> None:
+    section = {**site_section({**STATS, "fetch/errors/timeout": 0, "fetch/errors/http_503": 0}), "errors": {}, **changes}
+    assert exit_code(section) == code

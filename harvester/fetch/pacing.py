@@ -4,7 +4,10 @@
 Settings: FETCH_SLOWDOWN_HTTP_CODES (answers that slow their host down; a bot-challenge page and a
 failure RETRY_EXCEPTIONS lists do too), FETCH_RETRY_BACKOFF (a host's delay after its first
 slow-down, at least; each next one doubles it), FETCH_RETRY_BACKOFF_MAX, FETCH_SLOWDOWN_RECOVERY,
-FETCH_RETRY_AFTER_MAX, FETCH_MAX_CRAWL_DELAY, ROBOTSTXT_USER_AGENT or USER_AGENT (whose Crawl-delay).
+FETCH_RETRY_AFTER_MAX, FETCH_MAX_CRAWL_DELAY, ROBOTSTXT_USER_AGENT or USER_AGENT (whose Crawl-delay),
+FETCH_GIVE_UP_AFTER (seconds a host may push back without one good answer before the crawl gives
+it up: its further requests are not sent, counted under `fetch/skipped/rate_limited` and
+`fetch/gave_up/<host>`; 0: never).
 
 The usual delay is Scrapy's (DOWNLOAD_DELAY, jittered by DOWNLOAD_DELAY_JITTER, as AutoThrottle moves
 it); this module owns what goes above it, and writes it into the slot whenever a request reaches it
@@ -26,6 +29,7 @@ from weakref import WeakKeyDictionary
 from scrapy import Request, signals
 from scrapy.core.downloader import Slot
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.misc import load_object
 from twisted.python.failure import Failure
@@ -78,6 +82,7 @@ class HostPace:
     usual: float = 0.0  # the slot's delay as Scrapy (DOWNLOAD_DELAY, AutoThrottle) last set it
     written: float | None = None  # the delay last written here: any other value is Scrapy's
     raises: int = 0  # how many times `raised` went up
+    troubled_since: float | None = None  # monotonic time of the first push-back since the last good answer
 
     def settle(self, slot: Slot, now: float) -> None:
         """Write the host's delay into its slot (the usual one, or a floor of this module's above
@@ -137,9 +142,13 @@ class Backoff:
         return back
 
 
+class RateLimited(IgnoreRequest):
+    """A request to a host the crawl gave up on: it pushed back for longer than FETCH_GIVE_UP_AFTER."""
+
+
 class HostPacingMiddleware:
-    """Downloader middleware, an observer only: its signal handlers and process_exception change
-    the slots, never a request or a response."""
+    """Downloader middleware: its signal handlers and process_exception change the slots, never a
+    request or a response; process_request refuses the requests of a host given up."""
 
     def __init__(
         self,
@@ -149,6 +158,7 @@ class HostPacingMiddleware:
         failures: tuple[type[Exception], ...],
         user_agent: str,
         crawl_delay_max: float,
+        give_up_after: float = 0.0,
     ) -> None:
         self.crawler = crawler
         self.backoff = backoff
@@ -156,6 +166,7 @@ class HostPacingMiddleware:
         self.failures = failures
         self.user_agent = user_agent
         self.crawl_delay_max = crawl_delay_max
+        self.give_up_after = give_up_after
         self.paces: dict[str, HostPace] = {}
         # Per request in the downloader: its host's `raises` when it got there.
         self.queued_at: WeakKeyDictionary[Request, int] = WeakKeyDictionary()
@@ -177,6 +188,7 @@ class HostPacingMiddleware:
             failures,
             settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT"),
             settings.getfloat("FETCH_MAX_CRAWL_DELAY"),
+            settings.getfloat("FETCH_GIVE_UP_AFTER"),
         )
         crawler.signals.connect(middleware.request_reached_downloader, signal=signals.request_reached_downloader)
         # Connected after AutoThrottle (an extension, built before the downloader): it sees its change.
@@ -188,6 +200,21 @@ class HostPacingMiddleware:
         downloader = self.crawler.engine.downloader
         key = downloader.get_slot_key(request)
         return key, downloader.slots.get(key)
+
+    def process_request(self, request: Request) -> None:
+        key = self.crawler.engine.downloader.get_slot_key(request)
+        pace = self.paces.get(key)
+        if pace is None or pace.troubled_since is None or not self.give_up_after:
+            return
+        troubled = monotonic() - pace.troubled_since
+        if troubled < self.give_up_after:
+            return
+        stats = self.crawler.stats
+        if not stats.get_value(f"fetch/gave_up/{key}"):
+            logger.warning("%s has pushed back for %d s without one good answer: the crawl gives it up", key, troubled)
+        stats.inc_value(f"fetch/gave_up/{key}")
+        stats.inc_value("fetch/skipped/rate_limited")
+        raise RateLimited(f"{key} pushed back for {int(troubled)} s: given up")
 
     def request_reached_downloader(self, request: Request) -> None:
         # Before the slot looks at its queue: a new slot (or one made again) gets the host's delay.
@@ -217,6 +244,8 @@ class HostPacingMiddleware:
         reason = self._pushback(response)
         if reason is None:
             pace = self.paces.get(key)
+            if pace is not None:
+                pace.troubled_since = None
             if pace is not None and self.backoff.recover(pace, slot, monotonic()):
                 logger.info("%s is back at its usual delay (%.2f s)", key, slot.delay)
             return
@@ -243,9 +272,12 @@ class HostPacingMiddleware:
 
     def _slow_down(self, key: str, slot: Slot, request: Request, reason: str, asked: float | None) -> None:
         pace = self.paces.setdefault(key, HostPace())
+        now = monotonic()
+        if pace.troubled_since is None:
+            pace.troubled_since = now
         # A request that reached the slot before the host had a pace came before any raise.
         fresh = self.queued_at.get(request, 0) == pace.raises
-        wait = self.backoff.slow_down(pace, slot, monotonic(), asked, fresh)
+        wait = self.backoff.slow_down(pace, slot, now, asked, fresh)
         stats = self.crawler.stats
         stats.inc_value(f"fetch/slowdowns/{key}/count")
         stats.inc_value(f"fetch/slowdowns/{key}/reason/{reason}")

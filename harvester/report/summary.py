@@ -2,11 +2,15 @@
 human summary line.
 
 documents: new, changed and unchanged (a 200 with the same text, or a 304) articles; skipped: what
-was not fetched and why (known, robots, offsite, before_since); no_document: articles fetched that
+was not fetched and why (known, robots, offsite, before_since, rate_limited: a host the crawl gave
+up, `gave_up`); no_document: articles fetched that
 gave no document, by reason (empty_article_body, bot_wall, truncated, ...); errors: requests that
 failed for good, by kind (timeout, connection, http_503, ...); retries: tries repeated, by reason;
 slowdowns: per host that pushed back, how many answers slowed it down, the longest wait it was given
 (seconds) and why (http_429, http_503, retry_after, bot_wall, timeout, connection, ...).
+
+`exit_code()` is the one place that says what a site's crawl means for the exit code
+(harvester/exitcodes.py).
 """
 
 from __future__ import annotations
@@ -14,12 +18,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from harvester import exitcodes
+
 _SKIPS = {
     "known": "state/skipped/known",
     "robots": "robotstxt/forbidden",
     "offsite": "offsite/filtered",
     "before_since": "spider/skipped/before_since",
+    "rate_limited": "fetch/skipped/rate_limited",
 }
+# Errors that say the site refuses the crawl, rather than that a page failed.
+_REFUSALS = ("http_429", "bot_wall")
 
 
 def _under(stats: dict[str, Any], prefix: str) -> dict[str, int]:
@@ -63,8 +72,25 @@ def site_section(stats: dict[str, Any], reason: str | None = None) -> dict[str, 
         "errors": _under(stats, "fetch/errors/"),
         "retries": _under(stats, "retry/reason_count/"),
         "slowdowns": _slowdowns(stats),
+        "gave_up": sorted(_under(stats, "fetch/gave_up/")),
         "warc_records": stats.get("capture/records_written", 0),
     }
+
+
+def exit_code(section: dict[str, Any]) -> int:
+    """What a site's crawl, as its report section tells it, means for the exit code."""
+    reason = section["finish_reason"]
+    if reason == "disk_full":
+        return exitcodes.DISK_FULL
+    if reason == "shutdown":
+        return exitcodes.STOPPED
+    if section["skipped"].get("rate_limited") or any(kind in _REFUSALS for kind in section["errors"]):
+        return exitcodes.BLOCKED
+    if reason != "finished" or section["errors"]:
+        return exitcodes.FAILED
+    if section.get("drift", {}).get("out_of_date"):
+        return exitcodes.DRIFT
+    return exitcodes.OK
 
 
 def _counts(counts: dict[str, int]) -> str:
