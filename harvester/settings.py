@@ -45,6 +45,9 @@ LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's, with every request it filters told to the skipped report.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "harvester.fetch.offsite.ReportedOffsiteMiddleware": 50,
     # Scrapy's, with every request waiting for a host's robots.txt checked (fetch/robots.py).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "harvester.fetch.robots.RobotsTxtEveryWaiterMiddleware": 100,
@@ -73,6 +76,7 @@ EXTENSIONS = {
     "harvester.fetch.sizecap.PageSizeCap": 100,
     "harvester.report.progress.ProgressLine": 500,
     "harvester.report.extension.CrawlReport": 500,
+    "harvester.report.skipped.SkippedReport": 500,
 }
 ADDONS = {
     # With REDIS_URL, names the components of a distributed crawl in place of the *_CLASS settings
@@ -139,6 +143,7 @@ REPORT_ENABLED = True
 REPORT_FILE = "crawl-report.json"  # the crawl's report, one section per site
 REPORT_RUN_ID = ""  # the run a report gathers sites of; a new one per crawl when empty
 REPORT_PROGRESS_INTERVAL = 10.0  # seconds between progress lines; 0: none
+REPORT_SKIPPED_FILE = "reports/skipped.jsonl"  # one line per URL not fetched or made no document; empty: none
 
 # -- Distributed crawls: workers on one or many machines share one frontier in Redis (scrapy-redis);
 # the add-on harvester.distributed.addon.Distributed puts the components in place
