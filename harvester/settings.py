@@ -1,7 +1,7 @@
 """Scrapy settings of the harvester: the index of every component and knob.
 
-Harvester knobs carry their layer's prefix (PROFILE_, FETCH_, CAPTURE_, EXTRACTION_, CORPUS_, STATE_,
-REPORT_, DISTRIBUTED_). Paths are relative to the folder the crawl runs in; `harvester crawl --out DIR` (or the
+Harvester knobs carry their layer's prefix (PROFILE_, ARCHIVE_, FETCH_, CAPTURE_, EXTRACTION_, CORPUS_,
+STATE_, REPORT_, DISTRIBUTED_). Paths are relative to the folder the crawl runs in; `harvester crawl --out DIR` (or the
 spider argument `out=DIR`) points them into DIR (harvester/output.py).
 """
 
@@ -60,6 +60,9 @@ DOWNLOADER_MIDDLEWARES = {
     # ends redirect loops.
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "harvester.spiders.redirect.SelfRedirectMiddleware": 600,
+    # After Scrapy's HttpProxyMiddleware (750), whose choice of proxy it reads: no connection to
+    # loopback, private or link-local addresses but the seeds'.
+    "harvester.fetch.addresses.PrivateAddressMiddleware": 760,
     # Last before the downloader: sees requests as sent and responses as received.
     "harvester.capture.middleware.CaptureMiddleware": 950,
 }
@@ -74,6 +77,7 @@ EXTENSIONS = {
     "harvester.state.disk.DiskGuard": 100,
     "harvester.fetch.crawldelay.CrawlDelay": 100,
     "harvester.fetch.sizecap.PageSizeCap": 100,
+    "harvester.fetch.budget.CrawlByteBudget": 100,
     "harvester.report.progress.ProgressLine": 500,
     "harvester.report.extension.CrawlReport": 500,
     "harvester.report.skipped.SkippedReport": 500,
@@ -82,6 +86,11 @@ ADDONS = {
     # With REDIS_URL, names the components of a distributed crawl in place of the *_CLASS settings
     # below, and adds the worker's extension and seed middleware.
     "harvester.distributed.addon.Distributed": 0,
+}
+SPIDER_MIDDLEWARES = {
+    # Archive crawls only (ARCHIVE_TRAPS): session ids dropped, trap and too long URLs skipped and
+    # reported. Before Scrapy's UrlLengthMiddleware (800), which would drop them unreported.
+    "harvester.spiders.traps.TrapFilter": 850,
 }
 ITEM_PIPELINES = {
     "harvester.extraction.pipeline.ExtractionPipeline": 300,
@@ -95,12 +104,20 @@ ITEM_PIPELINES = {
 PROFILE_MAX_LIST_PAGES = 0  # list pages read per list source; 0: all
 PROFILE_SINCE = ""  # ISO date: paging stops at list pages older than it, older feed entries skipped
 
+# -- Archive crawls (`harvester archive`, sites no profile knows: spiders/traps.py)
+ARCHIVE_TRAPS = False  # drop session ids, skip trap URLs; the archive spider turns it on
+ARCHIVE_MAX_URL_LENGTH = 2048  # characters; a longer URL is skipped (too_long); 0: no limit
+ARCHIVE_MAX_SEGMENT_REPEATS = 3  # times one path segment may occur; more is a path loop (trap); 0: no limit
+ARCHIVE_MAX_PAGES_PER_PATTERN = 1000  # URLs of one calendar or paging pattern; more are a trap; 0: no limit
+
 # -- Fetch
 FETCH_RETRY_BACKOFF = 1.0  # seconds before the first retry; doubles with each next one
 FETCH_RETRY_BACKOFF_MAX = 60.0  # longest wait between two tries
 FETCH_RETRY_AFTER_MAX = 300.0  # longest wait a Retry-After header is granted
 FETCH_MAX_CRAWL_DELAY = 60.0  # longest robots.txt Crawl-delay granted
 FETCH_MAX_PAGE_SIZE = 10 * 1024 * 1024  # bytes read of a page before it is kept truncated; 0: no cap
+FETCH_ALLOW_PRIVATE_ADDRESSES = False  # fetch loopback, private and link-local hosts that are no seed's
+FETCH_MAX_CRAWL_BYTES = 0  # response bytes received before the crawl stops (`max_bytes`); 0: no limit
 
 # -- Capture (WARC)
 CAPTURE_ENABLED = True
