@@ -88,6 +88,8 @@ ADDONS = {
     "harvester.distributed.addon.Distributed": 0,
 }
 SPIDER_MIDDLEWARES = {
+    # Closest to the spider, to see every link it yields: a metadata record per page (CAPTURE_METADATA).
+    "harvester.capture.metadata.CaptureMetadata": 950,
     # Archive crawls only (ARCHIVE_TRAPS): session ids dropped, trap and too long URLs skipped and
     # reported. Before Scrapy's UrlLengthMiddleware (800), which would drop them unreported.
     "harvester.spiders.traps.TrapFilter": 850,
@@ -135,6 +137,7 @@ CAPTURE_DEDUP_MIN_SIZE = 1  # payloads smaller than this (empty ones) are always
 CAPTURE_SYNC_EVERY = 100  # exchanges between fsyncs of the WARC (and dedup index commits)
 CAPTURE_INDEX = True  # write indexes/<file>.cdxj for each WARC at the end of the crawl
 CAPTURE_CONVERSIONS = True  # write each document's text as a conversion record
+CAPTURE_METADATA = False  # a metadata record per page (outlinks, hops, fetch time); archive crawls turn it on
 
 # -- Extraction
 EXTRACTION_ENABLED = True
