@@ -10,7 +10,8 @@ Pages without a capture in the package's index are named on stderr.
 
 `--check` replays every page of the package from its own WARCs (harvester/capture/wacz.py) and
 names each page that would not replay. Exit status: 0 written (and checked without problems);
-1 a page would not replay; 2 bad input.
+1 a page would not replay, or the folder cannot be packaged (no WARC, a document file missing);
+2 usage.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ DATAPACKAGE, DIGEST = "datapackage.json", "datapackage-digest.json"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "folder", nargs="?", type=Path, default=Path("."), help="crawl output folder (default: here), or with --check alone, a WACZ"
+        "folder", nargs="?", type=Path, default=Path("."),
+        help="crawl output folder (default: here), or with --check alone, a WACZ",
     )
     parser.add_argument("-o", "--output", type=Path, help="the WACZ file to write")
     parser.add_argument("--title", default="", help="the package's title (default: the folder's name)")
@@ -49,13 +51,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def write_pages(corpus: Path, target: Path) -> int:
     """pages.jsonl: its header, then one page per document, at its capture's URL and time, with its
-    text; returns the number of pages (0: no file written)."""
+    text; returns the number of pages (0: the file is empty)."""
     count = 0
     with open(target, "w", encoding="utf-8") as out:
         for entry in read_manifest(corpus / MANIFEST):
             if count == 0:
                 out.write(json.dumps(PAGES_HEADER) + "\n")
-            text = (corpus / entry.file).read_text("utf-8")
+            try:
+                text = (corpus / entry.file).read_text("utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                reason = error.strerror if isinstance(error, OSError) else "not UTF-8"
+                raise SystemExit(f"harvester package: {corpus / entry.file}: {reason}; `harvester verify {corpus}` checks the corpus")
             page = {"url": entry.final_url, "ts": entry.fetched_at, "title": entry.title, "id": entry.id, "text": text}
             out.write(json.dumps(page, ensure_ascii=False) + "\n")
             count += 1
@@ -64,7 +70,12 @@ def write_pages(corpus: Path, target: Path) -> int:
 
 def extras(documents: int) -> dict[str, Any]:
     name, _, version = EXTRACTOR.partition("/")
-    return {"software": f"harvester {harvester.__version__}", "extractor": name, "extractorVersion": version, "documents": documents}
+    return {
+        "software": f"harvester {harvester.__version__}",
+        "extractor": name,
+        "extractorVersion": version,
+        "documents": documents,
+    }
 
 
 def with_extras(source: Path, target: Path, added: dict[str, Any]) -> None:
@@ -80,7 +91,8 @@ def with_extras(source: Path, target: Path, added: dict[str, Any]) -> None:
         data = json.dumps(datapackage, indent=2).encode("utf-8")
         out.writestr(zipfile.ZipInfo(DATAPACKAGE, package.getinfo(DATAPACKAGE).date_time), data, zipfile.ZIP_DEFLATED)
         digest = {"path": DATAPACKAGE, "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
-        out.writestr(zipfile.ZipInfo(DIGEST, package.getinfo(DIGEST).date_time), json.dumps(digest, indent=2), zipfile.ZIP_DEFLATED)
+        digest_info = zipfile.ZipInfo(DIGEST, package.getinfo(DIGEST).date_time)
+        out.writestr(digest_info, json.dumps(digest, indent=2), zipfile.ZIP_DEFLATED)
 
 
 def package(folder: Path, output: Path, title: str = "") -> None:

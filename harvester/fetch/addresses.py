@@ -35,7 +35,8 @@ from zope.interface import implementer
 
 from harvester.signals import send_skipped
 
-METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254"), ipaddress.ip_address("100.100.100.200")}
+# Cloud metadata services (AWS, GCP and Azure; AWS over IPv6; Alibaba Cloud): named as such.
+METADATA = {ipaddress.ip_address(address) for address in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200")}
 
 
 def not_public(address: str) -> str | None:
@@ -108,6 +109,8 @@ class PrivateAddressMiddleware:
             self.seed_hosts.add(urlparse_cached(request).hostname or "")
 
     async def process_request(self, request: Request) -> None:
+        # Again here: a seed another process scheduled (a shared frontier) was not seen scheduled.
+        self.request_scheduled(request)
         host = urlparse_cached(request).hostname or ""
         if not host or host in self.seed_hosts:
             return

@@ -8,10 +8,10 @@ shows (images, style sheets, scripts, icons) are fetched from the scope's hosts 
 or prefix, so that the page replays whole. Every HTML page in scope goes down the item pipelines,
 where the ones with article text become documents. Links and requisites out of scope are reported
 skipped (`offsite`, or `private_address` for a loopback, private or link-local address: see
-fetch/addresses.py, which also keeps redirects off them); the links followed pass the trap rules (spiders/traps.py, ARCHIVE_TRAPS on).
-Each request carries `meta["hops"]`, its path from the seed as Heritrix writes it (`L` a link,
-`E` a requisite), and `meta["via"]`, the page it was found on, for the capture's metadata records
-(CAPTURE_METADATA, on for archive crawls).
+fetch/addresses.py, which also keeps redirects off them); the links followed pass the trap rules
+(spiders/traps.py, ARCHIVE_TRAPS on). Each request carries `meta["hops"]`, its path from the seed
+as Heritrix writes it (`L` a link, `E` a requisite), and `meta["via"]`, the page it was found on,
+for the capture's metadata records (CAPTURE_METADATA, on for archive crawls).
 """
 
 from __future__ import annotations
