@@ -4,6 +4,7 @@
     DIR/corpus/             manifest.jsonl, versions.jsonl, NNN_<id>.txt (CORPUS_DIR)
     DIR/state/              crawl.sqlite, crawl.lock, jobs/<site>/ (STATE_DIR)
     DIR/crawl-report.json   the last crawl's report (REPORT_FILE)
+    DIR/reports/            skipped.jsonl, the URLs the last crawl skipped (REPORT_SKIPPED_FILE)
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ def output_settings(out: Path) -> dict[str, str]:
         "CORPUS_DIR": str(out / "corpus"),
         "STATE_DIR": str(out / "state"),
         "REPORT_FILE": str(out / "crawl-report.json"),
+        "REPORT_SKIPPED_FILE": str(out / "reports" / "skipped.jsonl"),
     }
 
 

@@ -1,7 +1,7 @@
 """Scrapy settings of the harvester: the index of every component and knob.
 
-Harvester knobs carry their layer's prefix (PROFILE_, FETCH_, CAPTURE_, EXTRACTION_, CORPUS_, STATE_,
-REPORT_, DISTRIBUTED_). Paths are relative to the folder the crawl runs in; `harvester crawl --out DIR` (or the
+Harvester knobs carry their layer's prefix (PROFILE_, ARCHIVE_, FETCH_, CAPTURE_, EXTRACTION_, CORPUS_,
+STATE_, REPORT_, DISTRIBUTED_). Paths are relative to the folder the crawl runs in; `harvester crawl --out DIR` (or the
 spider argument `out=DIR`) points them into DIR (harvester/output.py).
 """
 
@@ -50,6 +50,9 @@ LOGSTATS_INTERVAL = 0
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's, with every request it filters told to the skipped report.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "harvester.fetch.offsite.ReportedOffsiteMiddleware": 50,
     # Scrapy's, with every request waiting for a host's robots.txt checked (fetch/robots.py).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "harvester.fetch.robots.RobotsTxtEveryWaiterMiddleware": 100,
@@ -62,6 +65,9 @@ DOWNLOADER_MIDDLEWARES = {
     # ends redirect loops.
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "harvester.spiders.redirect.SelfRedirectMiddleware": 600,
+    # After Scrapy's HttpProxyMiddleware (750), whose choice of proxy it reads: no connection to
+    # loopback, private or link-local addresses but the seeds'.
+    "harvester.fetch.addresses.PrivateAddressMiddleware": 760,
     # The delay of each host: slowed down when it pushes back, robots.txt's Crawl-delay. Near the
     # downloader: sees every failure as it came.
     "harvester.fetch.pacing.HostPacingMiddleware": 900,
@@ -78,13 +84,22 @@ EXTENSIONS = {
     "harvester.state.lock.OutputLock": 10,
     "harvester.state.disk.DiskGuard": 100,
     "harvester.fetch.sizecap.PageSizeCap": 100,
+    "harvester.fetch.budget.CrawlByteBudget": 100,
     "harvester.report.progress.ProgressLine": 500,
     "harvester.report.extension.CrawlReport": 500,
+    "harvester.report.skipped.SkippedReport": 500,
 }
 ADDONS = {
     # With REDIS_URL, names the components of a distributed crawl in place of the *_CLASS settings
     # below, and adds the worker's extension and seed middleware.
     "harvester.distributed.addon.Distributed": 0,
+}
+SPIDER_MIDDLEWARES = {
+    # Closest to the spider, to see every link it yields: a metadata record per page (CAPTURE_METADATA).
+    "harvester.capture.metadata.CaptureMetadata": 950,
+    # Archive crawls only (ARCHIVE_TRAPS): session ids dropped, trap and too long URLs skipped and
+    # reported. Before Scrapy's UrlLengthMiddleware (800), which would drop them unreported.
+    "harvester.spiders.traps.TrapFilter": 850,
 }
 ITEM_PIPELINES = {
     "harvester.extraction.pipeline.ExtractionPipeline": 300,
@@ -98,6 +113,12 @@ ITEM_PIPELINES = {
 PROFILE_MAX_LIST_PAGES = 0  # list pages read per list source; 0: all
 PROFILE_SINCE = ""  # ISO date: paging stops at list pages older than it, older feed entries skipped
 
+# -- Archive crawls (`harvester archive`, sites no profile knows: spiders/traps.py)
+ARCHIVE_TRAPS = False  # drop session ids, skip trap URLs; the archive spider turns it on
+ARCHIVE_MAX_URL_LENGTH = 2048  # characters; a longer URL is skipped (too_long); 0: no limit
+ARCHIVE_MAX_SEGMENT_REPEATS = 3  # times one path segment may occur; more is a path loop (trap); 0: no limit
+ARCHIVE_MAX_PAGES_PER_PATTERN = 1000  # URLs of one calendar or paging pattern; more are a trap; 0: no limit
+
 # -- Fetch
 # A host is slowed down by these answers, by a bot-challenge page and by a failure RETRY_EXCEPTIONS lists.
 FETCH_SLOWDOWN_HTTP_CODES = [429, 503]
@@ -110,6 +131,8 @@ FETCH_GIVE_UP_AFTER = 600.0
 FETCH_RETRY_AFTER_MAX = 300.0  # seconds: the longest a Retry-After holds its host's requests
 FETCH_MAX_CRAWL_DELAY = 60.0  # longest robots.txt Crawl-delay granted
 FETCH_MAX_PAGE_SIZE = 10 * 1024 * 1024  # bytes read of a page before it is kept truncated; 0: no cap
+FETCH_ALLOW_PRIVATE_ADDRESSES = False  # fetch loopback, private and link-local hosts that are no seed's
+FETCH_MAX_CRAWL_BYTES = 0  # response bytes received before the crawl stops (`max_bytes`); 0: no limit
 
 # -- Capture (WARC)
 CAPTURE_ENABLED = True
@@ -127,6 +150,7 @@ CAPTURE_DEDUP_MIN_SIZE = 1  # payloads smaller than this (empty ones) are always
 CAPTURE_SYNC_EVERY = 100  # exchanges between fsyncs of the WARC (and dedup index commits)
 CAPTURE_INDEX = True  # write indexes/<file>.cdxj for each WARC at the end of the crawl
 CAPTURE_CONVERSIONS = True  # write each document's text as a conversion record
+CAPTURE_METADATA = False  # a metadata record per page (outlinks, hops, fetch time); archive crawls turn it on
 
 # -- Extraction
 EXTRACTION_ENABLED = True
@@ -155,6 +179,7 @@ REPORT_ENABLED = True
 REPORT_FILE = "crawl-report.json"  # the crawl's report, one section per site
 REPORT_RUN_ID = ""  # the run a report gathers sites of; a new one per crawl when empty
 REPORT_PROGRESS_INTERVAL = 10.0  # seconds between progress lines; 0: none
+REPORT_SKIPPED_FILE = "reports/skipped.jsonl"  # one line per URL not fetched or made no document; empty: none
 
 # -- Distributed crawls: workers on one or many machines share one frontier in Redis (scrapy-redis);
 # the add-on harvester.distributed.addon.Distributed puts the components in place

@@ -200,6 +200,29 @@ def test_documents_have_conversion_records_beside_their_captures(first: tuple[Pa
     assert (out / "corpus" / article["file"]).read_text("utf-8").startswith("Harbour bridge reopens after two years of repairs\n")
 
 
+def test_each_page_read_has_a_metadata_record_with_its_outlinks_hops_and_fetch_time(first: tuple[Path, list[Exchange]], server: CaptureTestServer) -> None:
+    records = read_records(first[0] / "warc")
+    by_id = {record.id: record for record in records}
+    metadata = {}
+    for record in records:
+        if record.type != "metadata":
+            continue
+        capture = by_id[record.fields["WARC-Concurrent-To"]]
+        assert capture.type in ("response", "revisit")
+        assert (capture.fields["WARC-Target-URI"], capture.fields["WARC-Date"]) == (record.fields["WARC-Target-URI"], record.fields["WARC-Date"])
+        assert record.fields["Content-Type"] == "application/warc-fields"
+        metadata[record.fields["WARC-Target-URI"]] = record.block.decode().splitlines()
+    seed = server.url + "/"
+    lines = metadata[seed]
+    assert lines[0] == "seed: " and lines[1].startswith("fetchTimeMs: ") and int(lines[1].split(": ")[1]) >= 0
+    links = ["/plain", "/gzip", "/chunked", "/gzip-chunked", "/redirect", "/missing", "/cookies", SEARCH, "/file.bin", "/article", "/hold"]
+    assert lines[2:] == [f"outlink: {server.url}/logo.png E", *(f"outlink: {server.url}{link} L" for link in links)]
+    assert metadata[server.url + "/article"][:2] == [f"via: {seed}", "hopsFromSeed: L"]
+    assert metadata[server.url + "/logo.png"][:2] == [f"via: {seed}", "hopsFromSeed: E"]
+    # Every page the spider read (not robots.txt, not the 404 it never saw) on every route.
+    assert len(metadata) == len({url for url in metadata if not url.endswith(("/robots.txt", "/missing"))}) >= 3 * len(PATHS) - 3
+
+
 # -- the tools
 def test_warcio_check_passes(first: tuple[Path, list[Exchange]]) -> None:
     warcs = sorted(str(path) for path in (first[0] / "warc").glob("*.warc.gz"))

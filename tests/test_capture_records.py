@@ -101,6 +101,25 @@ def test_conversion_record_names_the_text_and_what_it_came_from() -> None:
     assert record.to_bytes().endswith(b"Harvester-Extractor: x/1\r\nContent-Length: 14\r\n\r\n" + text + b"\r\n\r\n")
 
 
+def test_metadata_record_holds_warc_fields_concurrent_to_its_capture() -> None:
+    lines = [("via", "https://example.com/"), ("hopsFromSeed", "LE"), ("fetchTimeMs", "12"), ("outlink", "https://example.com/b L")]
+    record = pinned().metadata("https://example.com/a", "2026-11-02T09:05:07.001234Z", lines, "<urn:uuid:capture>")
+    block = (
+        b"via: https://example.com/\r\nhopsFromSeed: LE\r\nfetchTimeMs: 12\r\noutlink: https://example.com/b L\r\n"
+    )
+    assert record.to_bytes() == (
+        b"WARC/1.1\r\n"
+        b"WARC-Type: metadata\r\n"
+        b"WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000001>\r\n"
+        b"WARC-Date: 2026-11-02T09:05:07.001234Z\r\n"
+        b"WARC-Target-URI: https://example.com/a\r\n"
+        b"WARC-Concurrent-To: <urn:uuid:capture>\r\n"
+        b"Content-Type: application/warc-fields\r\n"
+        b"WARC-Block-Digest: " + digest(block, "sha1").encode() + b"\r\n"
+        b"Content-Length: 96\r\n\r\n" + block + b"\r\n\r\n"
+    )
+
+
 def test_sha256_is_selectable_and_other_algorithms_are_refused() -> None:
     record = pinned("sha256").response("http://example.com/", "2026-11-02T09:05:07.000000Z", None, HEAD, b"hi")
     assert record.get("WARC-Payload-Digest") == "sha256:R5BUGRTER5VZNX4J3WUQDRIXNMIKNWBZMHOTYGWIRNM3FXBSPKSA===="

@@ -11,6 +11,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from scrapy.utils.test import get_crawler
 
+from harvester import signals
 from harvester.fetch.robots import RobotsTxtEveryWaiterMiddleware
 
 ROBOTS = b"User-agent: *\nDisallow: /news/view.php?idx=2007\nDisallow: /admin/\n"
@@ -61,6 +62,23 @@ def checked_at_once(middleware_class: type[RobotsTxtMiddleware]) -> dict[str, bo
 
 def test_every_waiting_request_is_checked() -> None:
     assert checked_at_once(RobotsTxtEveryWaiterMiddleware) == URLS
+
+
+def test_a_forbidden_request_is_reported_skipped() -> None:
+    skipped: list[tuple[str, str]] = []
+
+    async def check() -> None:
+        crawler = get_crawler(Spider, {"ROBOTSTXT_OBEY": True})
+        crawler.spider = crawler._create_spider("robots")
+        crawler.engine = engine = Engine()
+        crawler.signals.connect(lambda url, reason, detail: skipped.append((url, reason)), signal=signals.url_skipped, weak=False)
+        engine.robots.set_result(TextResponse("https://news.faults.test/robots.txt", body=ROBOTS))
+        middleware = RobotsTxtEveryWaiterMiddleware.from_crawler(crawler)
+        for url in URLS:
+            await allowed(url, middleware)
+
+    asyncio.run(check())
+    assert skipped == [(url, "robots") for url, allowed in URLS.items() if not allowed]
 
 
 def test_scrapys_own_middleware_still_lets_waiting_requests_through() -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from scrapy.http import HtmlResponse, Request
+from scrapy.utils.test import get_crawler
 
+from harvester import signals
 from harvester.items import ArticlePage
 from harvester.spiders.archive import ArchiveSpider, Scope
 
@@ -36,13 +38,16 @@ def test_bad_scopes_are_refused(seed: str, kind: str) -> None:
 
 PAGE = b"""<html><head><link rel="stylesheet" href="/css/site.css"><base href="/news/"></head><body>
 <a href="item?id=1#top">in scope</a> <a href="/about/">out of the prefix</a> <a href="https://elsewhere.example/">off site</a>
-<a href="mailto:desk@example.org">mail</a> <img src="https://cdn.example.net/logo.png"> <img src="/img/photo.jpg">
+<a href="mailto:desk@example.org">mail</a> <a href="http://127.0.0.1:8080/admin">admin</a> <img src="https://cdn.example.net/logo.png"> <img src="/img/photo.jpg">
 </body></html>"""
 
 
 def test_a_page_yields_its_document_its_links_in_scope_and_its_requisites() -> None:
-    spider = ArchiveSpider(seeds=["https://www.example.org/news/"], scope="prefix", max_depth=2)
-    request = Request("https://www.example.org/news/")
+    crawler = get_crawler(ArchiveSpider)
+    spider = ArchiveSpider.from_crawler(crawler, seeds=["https://www.example.org/news/"], scope="prefix", max_depth=2)
+    skipped: list[tuple[str, str]] = []
+    crawler.signals.connect(lambda url, reason, detail: skipped.append((url, reason)), signal=signals.url_skipped, weak=False)
+    request = Request("https://www.example.org/news/", meta={"hops": "L"})
     response = HtmlResponse(request.url, body=PAGE, encoding="utf-8", request=request)
     output = list(spider.parse(response, depth=1))
     pages = [item for item in output if isinstance(item, ArticlePage)]
@@ -53,6 +58,16 @@ def test_a_page_yields_its_document_its_links_in_scope_and_its_requisites() -> N
         "https://www.example.org/css/site.css": spider.parse_requisite,
         "https://www.example.org/img/photo.jpg": spider.parse_requisite,
     }
+    hops = {r.url: (r.meta["hops"], r.meta["via"]) for r in output if isinstance(r, Request)}
+    assert hops["https://www.example.org/news/item?id=1"] == ("LL", request.url)
+    assert hops["https://www.example.org/img/photo.jpg"] == ("LE", request.url)
+    # Out of scope: reported, a link to a loopback or private host as such.
+    assert skipped == [
+        ("https://cdn.example.net/logo.png", "offsite"),
+        ("https://www.example.org/about/", "offsite"),
+        ("https://elsewhere.example/", "offsite"),
+        ("http://127.0.0.1:8080/admin", "private_address"),
+    ]
     # At the depth limit, requisites only.
     at_limit = [r.url for r in spider.parse(response, depth=2) if isinstance(r, Request)]
     assert sorted(at_limit) == ["https://www.example.org/css/site.css", "https://www.example.org/img/photo.jpg"]

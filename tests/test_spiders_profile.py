@@ -7,6 +7,7 @@ from pathlib import Path
 from scrapy.http import HtmlResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
+from harvester import signals
 from harvester.commands.crawl import crawl_settings
 from harvester.profiles import get_profile
 from harvester.spiders.loader import ProfileSpiderLoader
@@ -77,3 +78,19 @@ def test_articles_come_before_further_list_pages() -> None:
     assert len(lists) == 2
     # Scheduled first: the frontier holds a list page's articles, not every article seen so far.
     assert min(request.priority for request in articles) > max(request.priority for request in lists)
+
+
+def test_a_feed_entry_before_since_is_reported_skipped(shared: Path) -> None:
+    spider_class = ProfileSpiderLoader().load("mofa_en")
+    mofa_en = spider_class.from_crawler(get_crawler(spider_class, {"PROFILE_SINCE": "2100-01-01"}))
+    skipped: list[tuple[str, str]] = []
+    mofa_en.crawler.signals.connect(
+        lambda url, reason, detail: skipped.append((url, reason)), signal=signals.url_skipped, weak=False
+    )
+    body = (shared / "realpages/mofa/rss_feed_press_releases.xml").read_bytes()
+    assert list(mofa_en.parse_feed(XmlResponse("https://www.mofa.go.kr/www/brd/rss.do?brdId=302", body=body))) == []
+    assert skipped == [
+        ("https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=323320", "before_since"),
+        ("https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=323319", "before_since"),
+        ("https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=323318", "before_since"),
+    ]

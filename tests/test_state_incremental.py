@@ -17,6 +17,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
+from harvester import signals
 from harvester.corpus.ids import document_id
 from harvester.corpus.store import Corpus
 from harvester.replica.sites.faults import load
@@ -186,9 +187,14 @@ def article(url: str, listed_at: str | None = None) -> Request:
 
 def test_a_known_fresh_article_is_skipped(middleware: IncrementalMiddleware) -> None:
     known(middleware, "https://a.test/1", days_ago=1)
+    skipped: list[tuple[str, str]] = []
+    middleware.crawler.signals.connect(
+        lambda url, reason, detail: skipped.append((url, reason)), signal=signals.url_skipped, weak=False
+    )
     with pytest.raises(IgnoreRequest):
         middleware.process_request(article("https://a.test/1", listed_at="2020-01-01T00:00:00+00:00"))
     assert middleware.stats.get_value("state/skipped/known") == 1
+    assert skipped == [("https://a.test/1", "known")]
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,7 @@ from harvester.capture.dedup import Capture, DedupIndex
 from harvester.capture.handler import WIRE_META
 from harvester.capture.index import index_folder
 from harvester.capture.message import WireError, stored_request, stored_response
-from harvester.capture.records import NOT_MODIFIED_PROFILE, Original, RecordFactory, WarcRef, warc_date
+from harvester.capture.records import NOT_MODIFIED_PROFILE, Original, RecordFactory, WarcRecord, WarcRef, warc_date
 from harvester.capture.wire import WireLog, utc_now
 from harvester.capture.writer import WarcFileWriter, WarcInfo, repair_folder
 
@@ -215,6 +215,18 @@ class CaptureMiddleware:
         (ref,) = self.writer.write(record)
         if self.dedup is not None:
             self.dedup.add(text_digest, "conversion", Capture(uri, record.get("WARC-Date") or "", record.record_id, ref.file))
+        self._written()
+        return ref, [record.type]
+
+    async def write_record(self, record: WarcRecord) -> WarcRef:
+        """Write a record made elsewhere (a page's metadata record, capture/metadata.py) on the
+        writer thread, in turn with the captures."""
+        ref, written = await result(self._thread.submit(self._write_record, record))
+        self._count(written)
+        return ref
+
+    def _write_record(self, record: WarcRecord) -> tuple[WarcRef, list[str]]:
+        (ref,) = self.writer.write(record)
         self._written()
         return ref, [record.type]
 

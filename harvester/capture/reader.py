@@ -147,6 +147,21 @@ def record_at(path: Path, offset: int) -> Record:
         return Record(**{**found.__dict__, "length": iterator.get_record_length()})
 
 
+def payload_at(path: Path, offset: int) -> tuple[Record, bytes]:
+    """A response or revisit record's head and its payload as stored, content coding kept: what
+    its WARC-Payload-Digest is of (a revisit's is empty). `path` may be any file holding the
+    record at `offset`, such as a WACZ, whose WARCs are stored in it uncompressed."""
+    with _opened(path, offset) as (_, record):
+        head = _record(path, offset, record, keep_block=False)
+        try:
+            payload = record.raw_stream.read()
+        except (EOFError, OSError, ValueError, zlib.error) as error:
+            raise CaptureError(f"{path.name}@{offset}: the record cannot be read ({error})") from None
+    if head.status is None:
+        raise CaptureError(f"{path.name}@{offset}: not an HTTP response record")
+    return head, payload
+
+
 def page_at(path: Path, offset: int, original: tuple[Path, int] | None = None) -> Page:
     """The page a response record holds; for a revisit, its head with `original`'s body."""
     with _opened(path, offset) as (_, record):

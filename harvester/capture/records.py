@@ -1,7 +1,7 @@
 """WARC/1.1 records, serialised here byte for byte (warcio would re-serialise the HTTP headers).
 
 `RecordFactory` makes every record type the harvester writes: warcinfo, request, response,
-revisit (identical-payload-digest profile) and conversion. Record IDs and the digest algorithm
+revisit (identical-payload-digest profile), conversion and metadata. Record IDs and the digest algorithm
 (sha1 or sha256, base32) are the factory's, so tests can pin them.
 
 >>> digest(b"", "sha1")
@@ -181,3 +181,16 @@ class RecordFactory:
             *extra,
         ]
         return WarcRecord("conversion", fields, text)
+
+    def metadata(self, uri: str, date: str, lines: list[tuple[str, str]], concurrent_to: str) -> WarcRecord:
+        """What the crawl knew of a capture (`concurrent_to`), as `application/warc-fields` lines
+        (Heritrix's `via`, `hopsFromSeed`, `fetchTimeMs`, `outlink`, ...). Replay tools leave such
+        records out of their indexes (cdxj-indexer skips warc-fields metadata)."""
+        block = b"".join(f"{name}: {value}\r\n".encode("utf-8") for name, value in lines)
+        fields = self._head(date, uri, None)
+        fields += [
+            ("WARC-Concurrent-To", concurrent_to),
+            ("Content-Type", "application/warc-fields"),
+            ("WARC-Block-Digest", self.digest(block)),
+        ]
+        return WarcRecord("metadata", fields, block)

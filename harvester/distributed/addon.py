@@ -6,7 +6,7 @@ It puts scrapy-redis's scheduler (with leases, scheduler.py) in place, its dupli
 priority queue under the crawl's keys; the digest index (dedup.py), the crawl state (state.py),
 the corpus (each worker's part, parts.py) and the folder's lock (shared, lock.py) in place of the
 one-process ones; the worker extension (heartbeat, the end of the crawl, worker.py) and the seed
-middleware (seed.py); and the worker's id into its WARC file names and its report's name.
+middleware (seed.py); and the worker's id into its WARC file names and its reports' names.
 Settings: REDIS_URL, DISTRIBUTED_PREFIX, DISTRIBUTED_WORKER_ID.
 """
 
@@ -52,6 +52,7 @@ def distributed_settings(settings: BaseSettings) -> dict[str, Any]:
         # Each worker writes files of its own.
         "CAPTURE_PREFIX": f"{settings.get('CAPTURE_PREFIX')}-{worker}",
         "REPORT_FILE": str(report_file(Path(settings.get("REPORT_FILE")), worker)),
+        "REPORT_SKIPPED_FILE": str(report_file(Path(settings.get("REPORT_SKIPPED_FILE")), worker)),
     }
 
 

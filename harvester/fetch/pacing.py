@@ -6,7 +6,7 @@ failure RETRY_EXCEPTIONS lists do too), FETCH_RETRY_BACKOFF (a host's delay afte
 slow-down, at least; each next one doubles it), FETCH_RETRY_BACKOFF_MAX, FETCH_SLOWDOWN_RECOVERY,
 FETCH_RETRY_AFTER_MAX, FETCH_MAX_CRAWL_DELAY, ROBOTSTXT_USER_AGENT or USER_AGENT (whose Crawl-delay),
 FETCH_GIVE_UP_AFTER (seconds a host may push back without one good answer before the crawl gives
-it up: its further requests are not sent, counted under `fetch/skipped/rate_limited` and
+it up: its further requests are not sent, listed as skipped (`rate_limited`) and counted under
 `fetch/gave_up/<host>`; 0: never).
 
 The usual delay is Scrapy's (DOWNLOAD_DELAY, jittered by DOWNLOAD_DELAY_JITTER, as AutoThrottle moves
@@ -36,6 +36,7 @@ from twisted.python.failure import Failure
 
 from harvester.fetch.botwall import bot_wall
 from harvester.fetch.errors import disk_full, error_kind
+from harvester.signals import send_skipped
 
 logger = logging.getLogger(__name__)
 
@@ -213,7 +214,7 @@ class HostPacingMiddleware:
         if not stats.get_value(f"fetch/gave_up/{key}"):
             logger.warning("%s has pushed back for %d s without one good answer: the crawl gives it up", key, troubled)
         stats.inc_value(f"fetch/gave_up/{key}")
-        stats.inc_value("fetch/skipped/rate_limited")
+        send_skipped(self.crawler, request.url, "rate_limited", f"{key} pushed back for {int(troubled)} s")
         raise RateLimited(f"{key} pushed back for {int(troubled)} s: given up")
 
     def request_reached_downloader(self, request: Request) -> None:

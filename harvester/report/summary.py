@@ -3,7 +3,8 @@ human summary line.
 
 documents: new, changed and unchanged (a 200 with the same text, or a 304) articles; skipped: what
 was not fetched and why (known, robots, offsite, before_since, rate_limited: a host the crawl gave
-up, `gave_up`); no_document: articles fetched that
+up, `gave_up`, and every reason counted under `skipped/<reason>`: trap, too_long, private_address,
+...); no_document: articles fetched that
 gave no document, by reason (empty_article_body, bot_wall, truncated, ...); errors: requests that
 failed for good, by kind (timeout, connection, http_503, ...); retries: tries repeated, by reason;
 slowdowns: per host that pushed back, how many answers slowed it down, the longest wait it was given
@@ -25,7 +26,6 @@ _SKIPS = {
     "robots": "robotstxt/forbidden",
     "offsite": "offsite/filtered",
     "before_since": "spider/skipped/before_since",
-    "rate_limited": "fetch/skipped/rate_limited",
 }
 # Errors that say the site refuses the crawl, rather than that a page failed.
 _REFUSALS = ("http_429", "bot_wall")
@@ -67,7 +67,7 @@ def site_section(stats: dict[str, Any], reason: str | None = None) -> dict[str, 
             "changed": stats.get("corpus/documents/changed", 0),
             "unchanged": stats.get("corpus/documents/unchanged", 0) + stats.get("state/not_modified", 0),
         },
-        "skipped": {name: stats[key] for name, key in _SKIPS.items() if stats.get(key)},
+        "skipped": {**{name: stats[key] for name, key in _SKIPS.items() if stats.get(key)}, **_under(stats, "skipped/")},
         "no_document": _under(stats, "extraction/failed/"),
         "errors": _under(stats, "fetch/errors/"),
         "retries": _under(stats, "retry/reason_count/"),

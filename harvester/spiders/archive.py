@@ -6,7 +6,12 @@ host under it) or `prefix` (URLs starting with the seed URL up to its last `/`).
 frames) in scope are followed up to `max_depth` link hops (0: no limit); the requisites a page
 shows (images, style sheets, scripts, icons) are fetched from the scope's hosts whatever the depth
 or prefix, so that the page replays whole. Every HTML page in scope goes down the item pipelines,
-where the ones with article text become documents.
+where the ones with article text become documents. Links and requisites out of scope are reported
+skipped (`offsite`, or `private_address` for a loopback, private or link-local address: see
+fetch/addresses.py, which also keeps redirects off them); the links followed pass the trap rules
+(spiders/traps.py, ARCHIVE_TRAPS on). Each request carries `meta["hops"]`, its path from the seed
+as Heritrix writes it (`L` a link, `E` a requisite), and `meta["via"]`, the page it was found on,
+for the capture's metadata records (CAPTURE_METADATA, on for archive crawls).
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ import scrapy
 from scrapy.http import HtmlResponse, Response
 
 from harvester.capture.wire import utc_now
+from harvester.fetch.addresses import local_name, not_public
 from harvester.items import ArticlePage
+from harvester.signals import send_skipped
 
 SCOPES = ("host", "domain", "prefix")
 _LINKS = "a::attr(href), area::attr(href), frame::attr(src), iframe::attr(src)"
@@ -68,6 +75,12 @@ def _without_scheme(url: str) -> str:
 
 class ArchiveSpider(scrapy.Spider):
     name = "archive"
+    custom_settings = {
+        "ARCHIVE_TRAPS": True,
+        "CAPTURE_METADATA": True,
+        # ARCHIVE_MAX_URL_LENGTH in its place: Scrapy's would drop long URLs unreported.
+        "URLLENGTH_LIMIT": 0,
+    }
 
     def __init__(self, seeds: list[str], scope: str = "host", max_depth: int = 0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -77,7 +90,7 @@ class ArchiveSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for seed in self.seeds:
-            yield scrapy.Request(seed, callback=self.parse, cb_kwargs={"depth": 0})
+            yield scrapy.Request(seed, callback=self.parse, cb_kwargs={"depth": 0}, meta={"hops": ""})
 
     def in_scope(self, url: str) -> bool:
         return any(scope.contains(url) for scope in self.scopes)
@@ -89,14 +102,31 @@ class ArchiveSpider(scrapy.Spider):
         if not isinstance(response, HtmlResponse) or not self.in_scope(response.url):
             return
         yield self.page(response)
+        hops = response.meta.get("hops", "")
         for url in _urls(response, _REQUISITES):
             if self.requisite_allowed(url):
-                yield scrapy.Request(url, callback=self.parse_requisite)
+                yield scrapy.Request(url, callback=self.parse_requisite, meta={"hops": hops + "E", "via": response.url})
+            else:
+                self.out_of_scope(url, "a requisite off the scope's hosts")
         if self.max_depth and depth >= self.max_depth:
             return
         for url in _urls(response, _LINKS):
             if self.in_scope(url):
-                yield scrapy.Request(url, callback=self.parse, cb_kwargs={"depth": depth + 1})
+                meta = {"hops": hops + "L", "via": response.url}
+                yield scrapy.Request(url, callback=self.parse, cb_kwargs={"depth": depth + 1}, meta=meta)
+            else:
+                self.out_of_scope(url, f"a link out of the {self.scopes[0].kind} scope")
+
+    def out_of_scope(self, url: str, detail: str) -> None:
+        host = urlsplit(url).hostname or ""
+        kind = "loopback" if local_name(host) else not_public(host)
+        if kind is not None:
+            # The more telling reason, though the scope alone keeps it out.
+            send_skipped(self.crawler, url, "private_address", f"{host} is {kind}")
+            return
+        # Counted as Scrapy counts the requests its offsite filter drops.
+        self.crawler.stats.inc_value("offsite/filtered")
+        send_skipped(self.crawler, url, "offsite", detail, count=False)
 
     def parse_requisite(self, response: Response) -> None:
         """Captured on the way in; nothing to read from it."""

@@ -111,6 +111,8 @@ class ProfileSpider(scrapy.Spider):
             return None
         if listed_at and self.since and datetime.fromisoformat(listed_at) < self.since:
             self.crawler.stats.inc_value("spider/skipped/before_since")
+            detail = f"listed at {listed_at}, before {self.since.isoformat()}"
+            signals.send_skipped(self.crawler, canonical, "before_since", detail, count=False)
             return None
         return self.request(
             canonical, self.parse_article, meta={"article": True, "listed_at": listed_at}, priority=ARTICLE_PRIORITY

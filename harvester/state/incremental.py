@@ -129,7 +129,9 @@ class IncrementalMiddleware:
         reason = self._due(page, request.meta.get("listed_at"))
         if reason is None:
             self.stats.inc_value("state/skipped/known")
-            raise IgnoreRequest(f"known since {page.fetched_at}, not due")
+            detail = f"known since {page.fetched_at}, not due"
+            harvester_signals.send_skipped(self.crawler, request.url, "known", detail, count=False)
+            raise IgnoreRequest(detail)
         self.stats.inc_value(f"state/refetched/{reason}")
         if page.etag:
             request.headers["If-None-Match"] = page.etag

@@ -12,7 +12,10 @@ cut (the connection closes halfway through the body); huge (20 MiB, chunked); bi
 as text/html); wrong_charset (EUC-KR sent as UTF-8); no_charset (EUC-KR, declared nowhere); empty
 (no bytes at all); no_body (an attachment-only notice); waf (a WAF block page with status 200);
 challenge (a bot challenge with status 403); offsite (moved to another site); revised (its text
-changes each time `POST /__replica__/revise?idx=N` is sent). Article pages carry ETag and
+changes each time `POST /__replica__/revise?idx=N` is sent). `/news/partners.php` links to a
+cloud-metadata address, to localhost and to a private address, and to `/news/go.php?to=...`,
+which redirects to such addresses (for tests of the crawler's private-address rule; the replica
+serves no such host). Article pages carry ETag and
 Last-Modified and answer a matching conditional request with 304. robots.txt of m.faults.test asks
 for a Crawl-delay. Every answer carries `X-Replica-Served` (the server's clock when it answered),
 for tests of pacing.
@@ -183,6 +186,20 @@ def list_page(site: str, articles: list[Article], mobile: list[Article], page: i
     return frame(site, "환경", content)
 
 
+# Where the partner page's links and redirects lead: no place for a crawler.
+PRIVATE_LINKS = ("http://169.254.169.254/latest/meta-data/", "http://localhost:8080/admin", "http://10.0.0.7/intranet/")
+PRIVATE_REDIRECTS = {
+    "metadata": "http://169.254.169.254/latest/meta-data/iam/security-credentials/",
+    "admin": "http://127.0.0.1:8080/admin",
+}
+
+
+def partners_page(site: str) -> str:
+    links = [*PRIVATE_LINKS, *(f"/news/go.php?to={name}" for name in PRIVATE_REDIRECTS), "/news/view.php?idx=1001"]
+    items = "".join(f'<li><a href="{escape(link)}">{escape(link)}</a></li>' for link in links)
+    return frame(site, "제휴 안내", f'<div class="partners"><h3>제휴 안내</h3><ul>{items}</ul></div>')
+
+
 WAF_PAGE = """<!DOCTYPE html>
 <html lang="ko"><head><meta charset="utf-8"><title>접근 차단 안내</title></head>
 <body><div class="wrap"><h1>요청하신 페이지에 접근할 수 없습니다</h1>
@@ -244,6 +261,10 @@ class FaultSite:
             if article.fault == "loop":
                 return ReplicaResponse(302, b"", (("Location", f"/news/print.php?idx={article.idx}"),))
             return self._fault(request, article)
+        if path == "/news/partners.php":
+            return html(partners_page(self.name))
+        if path == "/news/go.php" and query.get("to") in PRIVATE_REDIRECTS:
+            return ReplicaResponse(302, b"", (("Location", PRIVATE_REDIRECTS[query["to"]]),))
         if path == "/news/print.php" and query.get("idx") == "2006":
             return ReplicaResponse(302, b"", (("Location", "/news/view.php?idx=2006"),))
         return not_found()
