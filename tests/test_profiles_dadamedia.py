@@ -12,19 +12,20 @@ from harvester.extraction.render import render
 from harvester.profiles import Feed, ListPages, get_profile
 from harvester.profiles.cms import dadamedia
 from harvester.replica.http import ReplicaRequest
-from harvester.replica.sites.dadamedia import EcounionSite, HanbitSite
+from harvester.replica.sites import site_for
+from harvester.replica.sites.dadamedia import DadamediaSite
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dadamedia"
 
 
 @pytest.fixture(scope="module")
-def ecounion() -> EcounionSite:
-    return EcounionSite()
+def ecounion() -> DadamediaSite:
+    return site_for("ecounion")
 
 
 @pytest.fixture(scope="module")
-def hanbit() -> HanbitSite:
-    return HanbitSite()
+def hanbit() -> DadamediaSite:
+    return site_for("hanbit")
 
 
 @pytest.mark.parametrize(
@@ -47,7 +48,7 @@ def test_canonical_url(url: str, canonical: str) -> None:
 
 
 def test_newspaper_is_a_few_lines_of_configuration() -> None:
-    profile = dadamedia.newspaper("paper", "신문", "www.paper.co.kr", ("m247tk9", "m101aa1"), scheme="http")
+    profile = dadamedia.newspaper("paper", "신문", "www.paper.co.kr", {"m247tk9": "사회", "m101aa1": "정치"}, scheme="http")
     assert profile.hosts == ("www.paper.co.kr", "paper.co.kr", "m.paper.co.kr")
     assert profile.kind == "news" and profile.language == "ko"
     assert profile.sources == (
@@ -60,13 +61,13 @@ def test_newspaper_is_a_few_lines_of_configuration() -> None:
     assert not profile.is_article("http://www.paper.co.kr/news/list.php?mcode=m247tk9")
 
 
-def _page(site: EcounionSite | HanbitSite, scheme: str, host: str, idx: int) -> bytes:
+def _page(site: DadamediaSite, scheme: str, host: str, idx: int) -> bytes:
     response = site(ReplicaRequest("GET", scheme, host, f"/news/view.php?idx={idx}"))
     assert response.status == 200
     return response.body
 
 
-def test_current_template_document(ecounion: EcounionSite) -> None:
+def test_current_template_document(ecounion: DadamediaSite) -> None:
     url = "https://www.ecounion.co.kr/news/view.php?idx=8847"
     document = extract(_page(ecounion, "https", "www.ecounion.co.kr", 8847), "utf-8", url, "ecounion")
     assert render(document) == (FIXTURES / "ecounion_8847_2018_07_02.txt").read_text("utf-8")
@@ -85,7 +86,7 @@ def test_current_template_document(ecounion: EcounionSite) -> None:
         (1202, "hanbit_1202_2009_03_05.txt", "2009-03-05T15:40:21+09:00", "윤미경"),
     ],
 )
-def test_old_template_document_in_euc_kr(hanbit: HanbitSite, idx: int, expected: str, published: str, author: str) -> None:
+def test_old_template_document_in_euc_kr(hanbit: DadamediaSite, idx: int, expected: str, published: str, author: str) -> None:
     body = _page(hanbit, "http", "www.hanbitnews.co.kr", idx)
     # No encoding given: the extractor settles it from the bytes, as `harvester extract` does.
     document = extract(body, None, f"http://www.hanbitnews.co.kr/news/view.php?idx={idx}", "hanbit")

@@ -11,15 +11,16 @@ from harvester.extraction.render import render
 from harvester.profiles import Feed, ListPages, get_profile
 from harvester.profiles.cms import ndsoft
 from harvester.replica.http import ReplicaRequest
-from harvester.replica.sites.ndsoft import KadoSite
+from harvester.replica.sites import site_for
+from harvester.replica.sites.ndsoft import NdsoftSite
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ndsoft"
 KADO = "https://www.kado.net/news/articleView.html?idxno={}"
 
 
 @pytest.fixture(scope="module")
-def kado() -> KadoSite:
-    return KadoSite()
+def kado() -> NdsoftSite:
+    return site_for("kado")
 
 
 @pytest.mark.parametrize(
@@ -38,7 +39,7 @@ def test_canonical_url(url: str, canonical: str) -> None:
 
 
 def test_newspaper_is_a_few_lines_of_configuration() -> None:
-    profile = ndsoft.newspaper("paper", "신문", "www.paper.com", ("S1N1",))
+    profile = ndsoft.newspaper("paper", "신문", "www.paper.com", {"S1N1": "정치"})
     assert profile.hosts == ("www.paper.com", "paper.com", "m.paper.com")
     assert profile.sources == (
         ListPages("https://www.paper.com/news/articleList.html?sc_section_code=S1N1&view_type=sm"),
@@ -56,14 +57,14 @@ def test_newspaper_is_a_few_lines_of_configuration() -> None:
         (1180481, "kado_1180481_2023_05_03.txt", "2023-05-03T15:47:00+09:00", None, "정태욱"),
     ],
 )
-def test_document(kado: KadoSite, idxno: int, expected: str, published: str, modified: str | None, author: str) -> None:
+def test_document(kado: NdsoftSite, idxno: int, expected: str, published: str, modified: str | None, author: str) -> None:
     response = kado(ReplicaRequest("GET", "https", "www.kado.net", f"/news/articleView.html?idxno={idxno}"))
     document = extract(response.body, "utf-8", KADO.format(idxno), "kado")
     assert render(document) == (FIXTURES / expected).read_text("utf-8")
     assert (document.published, document.modified, document.authors) == (published, modified, (author,))
 
 
-def test_page_chrome_stays_out(kado: KadoSite) -> None:
+def test_page_chrome_stays_out(kado: NdsoftSite) -> None:
     response = kado(ReplicaRequest("GET", "https", "www.kado.net", "/news/articleView.html?idxno=1180433"))
     text = render(extract(response.body, "utf-8", KADO.format(1180433), "kado"))
     for chrome in ("ADVERTISEMENT", "기사공유하기", "링크 복사", "본문 글씨 키우기", "저작권자", "다른기사 보기",

@@ -17,16 +17,17 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from html import escape
 from typing import Any
 
+from harvester.profiles import SiteProfile
 from harvester.replica.http import ReplicaRequest, ReplicaResponse, html, text
-from harvester.replica.sites.pages import load_data, page_number
+from harvester.replica.sites.pages import copied, load_data, page_number, served_hosts
 
-HOSTS = ("www.koreaherald.com", "koreaherald.com")
 ROWS_PER_PAGE = 2
 LEGACY_CT = "020101000000"
 ROBOTS_TXT = """User-agent: *
@@ -341,11 +342,14 @@ class KoreaHeraldPages:
 
 
 class KoreaHeraldSite:
-    """Answers requests for www.koreaherald.com."""
+    """Answers requests for www.koreaherald.com, at the hosts its profile names."""
 
-    hosts = HOSTS
+    @staticmethod
+    def copies(profile: SiteProfile) -> bool:
+        return profile.name == "korea_herald"
 
-    def __init__(self) -> None:
+    def __init__(self, profiles: Sequence[SiteProfile] = ()) -> None:
+        self.hosts = served_hosts(profiles or copied(self.copies))
         self.pages = KoreaHeraldPages(load_articles())
 
     def __call__(self, request: ReplicaRequest) -> ReplicaResponse:
@@ -374,3 +378,6 @@ class KoreaHeraldSite:
             if article is not None:
                 return html(pages.g3(article))
         return html(_frame("Page not found", '<div class="error"><p>The page you requested was not found.</p></div>'), 404)
+
+
+COPY = KoreaHeraldSite

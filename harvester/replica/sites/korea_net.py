@@ -16,16 +16,17 @@ Lists hold fewer rows per page than the real 10, so that a handful of articles s
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from email.utils import format_datetime
 from html import escape
 from typing import Any
 
+from harvester.profiles import SiteProfile
 from harvester.replica.http import ReplicaRequest, ReplicaResponse, html, text
-from harvester.replica.sites.pages import load_data, page_number
+from harvester.replica.sites.pages import copied, load_data, page_number, served_hosts
 
-HOSTS = ("www.korea.net", "korea.net")
 GATE_COOKIE = "AWSALB"
 NEWS_PER_PAGE = 3
 PRESS_PER_PAGE = 2
@@ -393,11 +394,14 @@ class KoreaNetPages:
 
 
 class KoreaNetSite:
-    """Answers requests for www.korea.net."""
+    """Answers requests for www.korea.net, at the hosts its profile names."""
 
-    hosts = HOSTS
+    @staticmethod
+    def copies(profile: SiteProfile) -> bool:
+        return profile.name == "korea_net"
 
-    def __init__(self) -> None:
+    def __init__(self, profiles: Sequence[SiteProfile] = ()) -> None:
+        self.hosts = served_hosts(profiles or copied(self.copies))
         self.pages = KoreaNetPages(load_articles(load_data("korea_net.json")["articles"]))
 
     def __call__(self, request: ReplicaRequest) -> ReplicaResponse:
@@ -422,3 +426,6 @@ class KoreaNetSite:
         if page is None:
             return html(self.pages.not_found(), status=404)
         return html(page)
+
+
+COPY = KoreaNetSite
