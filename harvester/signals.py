@@ -7,3 +7,7 @@ request_failed = object()
 # A component could not write its output (argument `error`, the exception): the disk guard stops
 # the crawl when the disk is full.
 write_failed = object()
+
+# A sitemap was read: arguments `url` (as first requested), `kind` ("urlset", "sitemapindex" or
+# "robots") and `newest`, the newest date it gives its entries (an aware datetime), or None.
+sitemap_read = object()

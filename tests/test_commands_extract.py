@@ -18,4 +18,4 @@ def test_extract_undeclared_euc_kr_page_of_an_unconfigured_paper(tmp_path: Path)
     page.write_bytes(body)
     result = run_harvester("extract", str(page), "--url", "http://www.gyeongnamilbo.co.kr/news/view.php?idx=1202")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == (FIXTURES / "dadamedia" / "hanbit_1202_2009_03_05.txt").read_text("utf-8") + "\n"
+    assert result.stdout == (FIXTURES / "hanbit" / "hanbit_1202_2009_03_05.txt").read_text("utf-8") + "\n"

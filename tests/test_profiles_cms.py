@@ -56,8 +56,8 @@ def test_no_family_no_profile() -> None:
 @pytest.mark.parametrize(
     ("page_fixture", "url", "expected"),
     [
-        ("dada_page", DADA_URL, FIXTURES / "dadamedia" / "ecounion_8847_2018_07_02.txt"),
-        ("nd_page", ND_URL, FIXTURES / "ndsoft" / "kado_1180433_2023_05_02.txt"),
+        ("dada_page", DADA_URL, FIXTURES / "ecounion" / "ecounion_8847_2018_07_02.txt"),
+        ("nd_page", ND_URL, FIXTURES / "kado" / "kado_1180433_2023_05_02.txt"),
     ],
 )
 def test_unconfigured_paper_comes_out_clean(request: pytest.FixtureRequest, page_fixture: str, url: str, expected: Path) -> None:

@@ -1,4 +1,5 @@
-"""The ND Soft CMS family: URLs, the profile `newspaper()` builds, and documents of the replica's pages."""
+"""The ND Soft CMS family: URLs, the profile `newspaper()` builds, chrome kept out of the replica's pages, and
+documents of the family's other skins (kado's expected documents are checked by test_profiles_registry)."""
 
 from __future__ import annotations
 
@@ -46,22 +47,6 @@ def test_newspaper_is_a_few_lines_of_configuration() -> None:
         Feed("https://www.paper.com/rss/allArticle.xml"),
     )
     assert profile.is_article("https://www.paper.com/news/articleView.html?idxno=7")
-
-
-@pytest.mark.parametrize(
-    ("idxno", "expected", "published", "modified", "author"),
-    [
-        # Subheading of two lines, a figure with its caption, an ad slot in the body.
-        (1180433, "kado_1180433_2023_05_02.txt", "2023-05-02T14:05:00+09:00", "2023-05-02T16:40:00+09:00", "한승미"),
-        # A bold subhead paragraph.
-        (1180481, "kado_1180481_2023_05_03.txt", "2023-05-03T15:47:00+09:00", None, "정태욱"),
-    ],
-)
-def test_document(kado: NdsoftSite, idxno: int, expected: str, published: str, modified: str | None, author: str) -> None:
-    response = kado(ReplicaRequest("GET", "https", "www.kado.net", f"/news/articleView.html?idxno={idxno}"))
-    document = extract(response.body, "utf-8", KADO.format(idxno), "kado")
-    assert render(document) == (FIXTURES / expected).read_text("utf-8")
-    assert (document.published, document.modified, document.authors) == (published, modified, (author,))
 
 
 def test_page_chrome_stays_out(kado: NdsoftSite) -> None:

@@ -28,7 +28,7 @@ from harvester.replica.sites import site_for
 from harvester.replica.sites.faults import FaultSite, load
 from tests.corpora import check_corpus
 
-FIXTURES = Path(__file__).parent / "fixtures" / "dadamedia"
+FIXTURES = Path(__file__).parent / "fixtures" / "ecounion"
 SITE = FaultSite()
 ARTICLES = load()[1]
 

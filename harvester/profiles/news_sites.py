@@ -10,7 +10,13 @@ is not crawled.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from harvester.profiles.base import Recrawl
 from harvester.profiles.cms import dadamedia, ndsoft
+
+# A local paper posts a few articles a day: its feed is read every hour, its section lists every six.
+LOCAL_PAPER = Recrawl(lists=timedelta(hours=6), feeds=timedelta(hours=1))
 
 # 일간환경연합, the paper of seed document 001. Its domain is not in any public source; this one
 # is assumed (sites/README.md §4).
@@ -19,6 +25,7 @@ ECOUNION = dadamedia.newspaper(
     title="일간환경연합",
     domain="www.ecounion.co.kr",
     sections={"m247tk9": "사회", "m103gs5": "환경"},
+    recrawl=LOCAL_PAPER,
 )
 
 # 강원도민일보, on ND Soft's current template.
@@ -27,6 +34,7 @@ KADO = ndsoft.newspaper(
     title="강원도민일보",
     domain="www.kado.net",
     sections={"S1N1": "정치", "S1N4": "사회"},
+    recrawl=LOCAL_PAPER,
 )
 
 # 한빛신문, an old 다다미디어 install still served in EUC-KR over plain http.
@@ -35,6 +43,7 @@ HANBIT = dadamedia.newspaper(
     title="한빛신문",
     domain="www.hanbitnews.co.kr",
     sections={"m120ab1": "지역"},
+    recrawl=LOCAL_PAPER,
     scheme="http",
 )
 

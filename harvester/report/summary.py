@@ -2,9 +2,12 @@
 human summary line.
 
 documents: new, changed and unchanged (a 200 with the same text, or a 304) articles; skipped: what
-was not fetched and why (known, robots, offsite, before_since); no_document: articles fetched that
-gave no document, by reason (empty_article_body, bot_wall, truncated, ...); errors: requests that
-failed for good, by kind (timeout, connection, http_503, ...); retries: tries repeated, by reason.
+was not fetched and why (known, robots, offsite, before_since, sitemap_before_since,
+source_not_due, retired_sitemap); no_document: articles fetched that gave no document, by reason
+(empty_article_body, bot_wall, truncated, ...); errors: requests that failed for good, by kind
+(timeout, connection, http_503, ...); retries: tries repeated, by reason; sources: how many of the
+site's sources (lists, feeds, sitemaps) were read, those not due yet, and the sitemaps this crawl
+retired.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ _SKIPS = {
     "robots": "robotstxt/forbidden",
     "offsite": "offsite/filtered",
     "before_since": "spider/skipped/before_since",
+    "sitemap_before_since": "spider/skipped/sitemap_before_since",
+    "source_not_due": "state/skipped/source_not_due",
+    "retired_sitemap": "state/skipped/retired_sitemap",
 }
 
 
@@ -45,6 +51,11 @@ def site_section(stats: dict[str, Any], reason: str | None = None) -> dict[str, 
         "no_document": _under(stats, "extraction/failed/"),
         "errors": _under(stats, "fetch/errors/"),
         "retries": _under(stats, "retry/reason_count/"),
+        "sources": {
+            "read": stats.get("state/sources/read", 0),
+            "not_due": list(stats.get("state/sources/not_due", [])),
+            "retired": list(stats.get("state/sources/retired", [])),
+        },
         "warc_records": stats.get("capture/records_written", 0),
     }
 
@@ -56,9 +67,10 @@ def _counts(counts: dict[str, int]) -> str:
 def summary_line(site: str, section: dict[str, Any]) -> str:
     """'mofa_en (finished): 33 pages; documents 3 new, 1 changed, 29 unchanged; skipped: known 29; ...'"""
     documents = section["documents"]
+    retired = len(section["sources"]["retired"])
     return (
         f"{site} ({section['finish_reason']}): {section['pages']} pages;"
         f" documents {documents['new']} new, {documents['changed']} changed, {documents['unchanged']} unchanged;"
         f" skipped: {_counts(section['skipped'])}; no document: {_counts(section['no_document'])};"
-        f" errors: {_counts(section['errors'])}"
+        f" errors: {_counts(section['errors'])}" + (f"; sitemaps retired: {retired}" if retired else "")
     )

@@ -51,7 +51,8 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _moment(text: str) -> datetime:
+def parse_iso(text: str) -> datetime:
+    """A time the crawl state wrote (UTC ISO 8601, `Z` or an offset)."""
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
@@ -141,10 +142,10 @@ class IncrementalMiddleware:
     def _due(self, page: PageState, listed_at: str | None) -> str | None:
         """Why a known page is to be fetched again, or None."""
         assert page.fetched_at is not None
-        fetched = _moment(page.fetched_at)
+        fetched = parse_iso(page.fetched_at)
         if self.refresh_after is not None and self.clock() - fetched >= self.refresh_after:
             return "refresh_after"
-        if listed_at and _moment(listed_at) > fetched:
+        if listed_at and parse_iso(listed_at) > fetched:
             return "listed_changed"
         return None
 
