@@ -50,7 +50,7 @@ DOWNLOADER_MIDDLEWARES = {
     "harvester.fetch.robots.RobotsTxtEveryWaiterMiddleware": 100,
     # Below retries and redirects: decides once per article, sees its final response.
     "harvester.state.incremental.IncrementalMiddleware": 540,
-    # Just below it: decides once per source, and sees the articles the incremental one let through.
+    # Beside it: decides once per source whether it is due; settles the sources' schedule.
     "harvester.state.sources.SourceSchedule": 545,
     # Scrapy's retries, spaced out with backoff and Retry-After.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -66,6 +66,10 @@ DOWNLOADER_MIDDLEWARES = {
 DOWNLOAD_HANDLERS = {
     "http": "harvester.capture.handler.CaptureDownloadHandler",
     "https": "harvester.capture.handler.CaptureDownloadHandler",
+}
+SPIDER_MIDDLEWARES = {
+    # Nearest the spider: sees every article a sitemap lists, before the duplicate filter.
+    "harvester.state.sources.SitemapNews": 950,
 }
 EXTENSIONS = {
     # First: refuses a second crawl of the same output folder before anything opens a file.

@@ -7,6 +7,7 @@ The caller gives the cap (PROFILE_SITEMAP_MAX_SIZE): the protocol allows 50 MB o
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -51,7 +52,7 @@ def sitemap_body(response: Response, max_size: int) -> bytes | None:
     if gzip_magic_number(response):
         try:
             return gunzip(response.body, max_size=max_size)
-        except (ValueError, OSError, EOFError):
+        except (ValueError, OSError, EOFError, zlib.error):
             # ValueError: Scrapy's size cap (_DecompressionMaxSizeExceeded) was reached.
             return None
     # A server that gzips sitemaps on the fly (Content-Encoding) has them gunzipped already.

@@ -56,6 +56,15 @@ def parse_iso(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+def listed_anew(page: PageState | None, listed_at: str | None) -> bool:
+    """Whether a feed or sitemap entry names an article the crawl has not fetched to the end, or
+    dates it after its last fetch (so that the crawl fetches it, unless told otherwise)."""
+    if page is None or not page.settled:
+        return True
+    assert page.fetched_at is not None
+    return listed_at is not None and parse_iso(listed_at) > parse_iso(page.fetched_at)
+
+
 def state_key(request: Request) -> str:
     """The article's canonical URL: the URL first requested, before any redirect."""
     return (request.meta.get("redirect_urls") or [request.url])[0]
@@ -145,7 +154,7 @@ class IncrementalMiddleware:
         fetched = parse_iso(page.fetched_at)
         if self.refresh_after is not None and self.clock() - fetched >= self.refresh_after:
             return "refresh_after"
-        if listed_at and parse_iso(listed_at) > fetched:
+        if listed_anew(page, listed_at):
             return "listed_changed"
         return None
 

@@ -1,7 +1,8 @@
-"""Downloader middleware that keeps a site's sources (list, feed, sitemap) on their schedule in the
-crawl state: a source read less than its interval ago is not read again by this crawl, a retired
-sitemap is not read at all, and a sitemap that has not changed for STATE_SITEMAP_RETIRE_DAYS and led
-to nothing new is retired.
+"""Keeps a site's sources (list, feed, sitemap) on their schedule in the crawl state: a source read
+less than its interval ago is not read again by this crawl, a retired sitemap is not read at all,
+and a sitemap that has not changed for STATE_SITEMAP_RETIRE_DAYS and lists nothing new is retired.
+`SourceSchedule` is the downloader middleware that decides and settles; `SitemapNews` the spider
+middleware that tells which sitemaps list something new.
 
 Settings: STATE_ENABLED, STATE_STORE_CLASS, STATE_LISTS_EVERY, STATE_FEEDS_EVERY,
 STATE_SITEMAPS_EVERY (hours; 0: every crawl; a profile's recrawl policy sets them for its spider),
@@ -11,9 +12,10 @@ retires nothing: it did not look at them all).
 A source's first request carries `meta["source"]` (its kind: lists, feeds, sitemaps); a sitemap an
 index names, `meta["lastmod"]` (its date there): a retired sitemap that its index dates after its
 last change is back on the schedule. An article request from a sitemap carries `meta["listed_by"]`:
-once it has gone past the incremental middleware (the article is new, or due), the sitemap has led
-to something new, which is written at once, so that the workers of a distributed crawl see each
-other's. What a read found (its time, the body's digest, the dates the sitemap gives itself: its
+as the spider yields it, before any duplicate filter (a list page may have asked for the same
+article first), the crawl state says whether the article is new to it or dated anew; a sitemap that
+lists such an article has something new, which is written at once (`yielded_at`), so that the
+workers of a distributed crawl see each other's. What a read found (its time, the body's digest, the dates the sitemap gives itself: its
 index's lastmod, Last-Modified, its newest entry through the `sitemap_read` signal) is written when
 the crawl finishes, with the retirements; a crawl stopped before its end leaves the schedule as it
 was, so that its sources are read again. Only sitemaps that list pages are retired, never an index
@@ -25,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
@@ -38,7 +40,7 @@ from scrapy.utils.misc import build_from_crawler, load_object
 
 from harvester import signals as harvester_signals
 from harvester.profiles.base import SOURCE_KINDS
-from harvester.state.incremental import iso, parse_iso, state_key, utc_now
+from harvester.state.incremental import iso, listed_anew, parse_iso, state_key, utc_now
 from harvester.state.store import SourceState, StateStore
 
 logger = logging.getLogger(__name__)
@@ -77,8 +79,6 @@ class SourceSchedule:
         self.retire_after = retire_after
         self.clock = clock
         self.reads: dict[str, Read] = {}
-        # Sitemaps known to have led to something new in this crawl (written once each).
-        self.yielded: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SourceSchedule:
@@ -95,12 +95,7 @@ class SourceSchedule:
         return middleware
 
     def _put(self, source: SourceState) -> None:
-        """A failed write (a full disk) is logged, never fatal: the source is then read again."""
-        try:
-            self.state.put_source(source)
-        except sqlite3.Error as error:
-            logger.error("crawl state not written for %s: %s", source.url, error, extra={"crawler": self.crawler})
-            self.crawler.signals.send_catch_log(signal=harvester_signals.write_failed, error=error)
+        put_source(self.crawler, self.state, source)
 
     def _note(self, key: str, url: str) -> None:
         """Lists a source in the crawl's stats (the report's `sources`)."""
@@ -108,10 +103,6 @@ class SourceSchedule:
 
     # -- before the fetch
     def process_request(self, request: Request) -> None:
-        listed_by = request.meta.get("listed_by")
-        if listed_by:
-            self._yielded(listed_by)
-            return
         kind = request.meta.get("source")
         if not kind or "source_decision" in request.meta:
             return  # decided once per source, not again for its retries and redirects
@@ -131,13 +122,6 @@ class SourceSchedule:
             self.stats.inc_value("state/skipped/source_not_due")
             self._note("state/sources/not_due", request.url)
             raise IgnoreRequest(f"read at {known.read_at}; read every {interval}")
-
-    def _yielded(self, url: str) -> None:
-        if url in self.yielded:
-            return
-        self.yielded.add(url)
-        known = self.state.get_source(url) or SourceState(url, self.crawler.spider.name, "sitemaps")
-        self._put(replace(known, yielded_at=iso(self.clock())))
 
     # -- after the fetch
     def process_response(self, request: Request, response: Response) -> Response:
@@ -187,6 +171,58 @@ class SourceSchedule:
                 logger.info("%s: unchanged since %s and nothing new in it: retired", url, iso(changed))
         yielded = known.yielded_at if known else None
         self._put(SourceState(url, site, read.kind, iso(read.read_at), read.digest, iso(changed), yielded, retired))
+
+
+def put_source(crawler: Crawler, state: StateStore, source: SourceState) -> None:
+    """A failed write (a full disk) is logged, never fatal: the source is then read again."""
+    try:
+        state.put_source(source)
+    except sqlite3.Error as error:
+        logger.error("crawl state not written for %s: %s", source.url, error, extra={"crawler": crawler})
+        crawler.signals.send_catch_log(signal=harvester_signals.write_failed, error=error)
+
+
+class SitemapNews:
+    """Spider middleware: marks in the crawl state (`yielded_at`) each sitemap that lists an article
+    the crawl state does not hold settled, or dates one after its last fetch, once per crawl."""
+
+    def __init__(self, crawler: Crawler, state: StateStore, clock: Callable[[], datetime] = utc_now) -> None:
+        self.crawler = crawler
+        self.state = state
+        self.clock = clock
+        self.marked: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SitemapNews:
+        if not crawler.settings.getbool("STATE_ENABLED"):
+            raise NotConfigured
+        middleware = cls(crawler, build_from_crawler(load_object(crawler.settings.get("STATE_STORE_CLASS")), crawler))
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def spider_closed(self) -> None:
+        self.state.close()
+
+    def process_spider_output(self, response: Response, result: Iterable[object]) -> Iterator[object]:
+        for item in result:
+            self.look(item)
+            yield item
+
+    async def process_spider_output_async(self, response: Response, result: AsyncIterator[object]) -> AsyncIterator[object]:
+        async for item in result:
+            self.look(item)
+            yield item
+
+    def look(self, item: object) -> None:
+        if not isinstance(item, Request):
+            return
+        sitemap = item.meta.get("listed_by")
+        if sitemap is None or sitemap in self.marked:
+            return
+        if listed_anew(self.state.get(item.url), item.meta.get("listed_at")):
+            self.marked.add(sitemap)
+            known = self.state.get_source(sitemap) or SourceState(sitemap, self.crawler.spider.name, "sitemaps")
+            put_source(self.crawler, self.state, replace(known, yielded_at=iso(self.clock())))
 
 
 def changed_at(known: SourceState | None, read: Read) -> datetime:
