@@ -98,8 +98,10 @@ def test_what_is_not_a_sitemap_is_told(response: Response) -> None:
 
 # -- the spider
 def spider(name: str, **settings: object) -> ProfileSpider:
+    """The profile spider with the project's PROFILE_ settings (and none of its components)."""
+    profile_settings = {key: value for key, value in harvester_settings().items() if key.startswith("PROFILE_")}
     spider_class = ProfileSpiderLoader().load(name)
-    return spider_class.from_crawler(get_crawler(spider_class, settings_dict=harvester_settings(**settings)))
+    return spider_class.from_crawler(get_crawler(spider_class, settings_dict={**profile_settings, **settings}))
 
 
 def test_sitemap_entries_become_dated_article_requests() -> None:

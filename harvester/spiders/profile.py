@@ -152,8 +152,20 @@ class ProfileSpider(scrapy.Spider):
 
     def _moment(self, text: str | None) -> str | None:
         """A feed or sitemap date as UTC ISO 8601 (a bare day counts from its start, site time)."""
-        parsed = dates.parse(text, self.tz) if text else None
-        return parsed[0].astimezone(timezone.utc).isoformat() if parsed else None
+        if not text:
+            return None
+        try:
+            # A sitemap's W3C datetime, and many feeds' dates: read at once (dateutil, which reads
+            # every other form, costs 30 times as much, and a sitemap has up to 50,000 of them).
+            moment = datetime.fromisoformat(text.strip())
+        except ValueError:
+            parsed = dates.parse(text, self.tz)
+            if not parsed:
+                return None
+            moment = parsed[0]
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=self.tz)
+        return moment.astimezone(timezone.utc).isoformat()
 
     def parse_list(self, response: Response, page: int) -> Iterator[scrapy.Request]:
         if not isinstance(response, TextResponse):
