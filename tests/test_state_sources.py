@@ -21,7 +21,7 @@ from harvester.spiders.loader import ProfileSpiderLoader
 from harvester.state.incremental import iso
 from harvester.state.sources import Read, SitemapNews, SourceSchedule, changed_at
 from harvester.state.store import STATE_FILE, CrawlState, PageState, SourceState
-from tests.conftest import crawl, running_replica
+from tests.conftest import crawl, harvester_settings, running_replica
 from tests.warcs import records
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
@@ -93,13 +93,29 @@ def test_a_source_never_read_is_read(schedule: SourceSchedule) -> None:
     assert schedule.process_request(source(FEED, "feeds")) is None
 
 
+def retired(schedule: SourceSchedule, days_ago: float) -> None:
+    schedule.state.put_source(SourceState(DAILY, "korea_herald", "sitemaps", iso(NOW - timedelta(days=days_ago)),
+                                          changed_at="2018-04-29T09:10:00Z", retired_at=iso(NOW - timedelta(days=days_ago))))
+
+
 def test_a_retired_sitemap_is_not_read_unless_its_index_dates_it_anew(schedule: SourceSchedule) -> None:
-    schedule.state.put_source(SourceState(DAILY, "korea_herald", "sitemaps", iso(NOW - timedelta(days=2)),
-                                          changed_at="2018-04-29T09:10:00Z", retired_at=iso(NOW - timedelta(days=2))))
+    retired(schedule, days_ago=2)
     with pytest.raises(IgnoreRequest):
         schedule.process_request(source(DAILY, "sitemaps", lastmod="2018-04-29T09:10:00+00:00"))
     assert schedule.stats.get_value("state/skipped/retired_sitemap") == 1
     assert schedule.process_request(source(DAILY, "sitemaps", lastmod="2026-05-31T00:00:00+00:00")) is None
+
+
+def test_a_sitemap_retired_a_retirement_long_ago_is_read_again_once(schedule: SourceSchedule) -> None:
+    """A sitemap no index names (the profile's, robots.txt's) is seen again should it revive."""
+    retired(schedule, days_ago=181)
+    assert schedule.process_request(source(DAILY, "sitemaps")) is None
+
+
+def test_with_retirement_off_retired_sitemaps_are_read(schedule: SourceSchedule) -> None:
+    retired(schedule, days_ago=2)
+    schedule.retire_after = None
+    assert schedule.process_request(source(DAILY, "sitemaps")) is None
 
 
 # -- retiring dead sitemaps
@@ -149,13 +165,15 @@ def test_a_crawl_stopped_before_its_end_leaves_the_schedule_as_it_was(schedule: 
 
 
 def test_a_crawl_with_since_retires_nothing(tmp_path: Path) -> None:
-    crawler = get_crawler(settings_dict={"STATE_ENABLED": True, "STATE_DIR": str(tmp_path), "PROFILE_SINCE": "2025-01-01",
-                                         "STATE_STORE_CLASS": "harvester.state.store.CrawlState"})
+    """It skipped the older entries: it cannot tell a dead sitemap."""
+    settings = {name: value for name, value in harvester_settings().items() if name.startswith("STATE_")}
+    spider_class = ProfileSpiderLoader().load("korea_herald")
+    crawler = get_crawler(spider_class, {**settings, "STATE_DIR": str(tmp_path), "PROFILE_SINCE": "2025-01-01"})
+    crawler.spider = spider_class()
     middleware = SourceSchedule.from_crawler(crawler)
-    try:
-        assert middleware.retire_after is None
-    finally:
-        middleware.state.close()
+    read(middleware, DAILY)
+    middleware.sitemap_read(url=DAILY, kind="urlset", newest=OLD)
+    assert settle(middleware).retired_at is None
 
 
 ARTICLE = "https://www.koreaherald.com/article/1"

@@ -6,8 +6,9 @@ middleware that tells which sitemaps list something new.
 
 Settings: STATE_ENABLED, STATE_STORE_CLASS, STATE_LISTS_EVERY, STATE_FEEDS_EVERY,
 STATE_SITEMAPS_EVERY (hours; 0: every crawl; a profile's recrawl policy sets them for its spider),
-STATE_SITEMAP_RETIRE_DAYS (negative: never retire), PROFILE_SINCE (a crawl that skips older entries
-retires nothing: it did not look at them all).
+STATE_SITEMAP_RETIRE_DAYS (negative: never retire; a retired sitemap is also read again once it
+has been retired that long), PROFILE_SINCE (a crawl that skips older entries retires nothing: it
+did not look at them all).
 
 A source's first request carries `meta["source"]` (its kind: lists, feeds, sitemaps); a sitemap an
 index names, `meta["lastmod"]` (its date there): a retired sitemap that its index dates after its
@@ -71,12 +72,16 @@ class SourceSchedule:
         every: dict[str, timedelta],
         retire_after: timedelta | None,
         clock: Callable[[], datetime] = utc_now,
+        may_retire: bool = True,
     ) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.state = state
         self.every = every
+        # None: no sitemap is retired (and those retired before are read again).
         self.retire_after = retire_after
+        # Whether this crawl looks at every entry, and so may tell a dead sitemap.
+        self.may_retire = may_retire
         self.clock = clock
         self.reads: dict[str, Read] = {}
 
@@ -88,8 +93,8 @@ class SourceSchedule:
         state = build_from_crawler(load_object(settings.get("STATE_STORE_CLASS")), crawler)
         every = {kind: timedelta(hours=settings.getfloat(f"STATE_{kind.upper()}_EVERY")) for kind in SOURCE_KINDS.values()}
         days = settings.getfloat("STATE_SITEMAP_RETIRE_DAYS")
-        retire_after = timedelta(days=days) if days >= 0 and not settings.get("PROFILE_SINCE") else None
-        middleware = cls(crawler, state, every, retire_after)
+        retire_after = timedelta(days=days) if days >= 0 else None
+        middleware = cls(crawler, state, every, retire_after, may_retire=not settings.get("PROFILE_SINCE"))
         crawler.signals.connect(middleware.sitemap_read, signal=harvester_signals.sitemap_read)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
@@ -110,10 +115,14 @@ class SourceSchedule:
         known = self.state.get_source(request.url)
         if known is None:
             return
-        if known.retired_at:
+        if known.retired_at and self.retire_after is not None:
             lastmod = request.meta.get("lastmod")
             if lastmod and known.changed_at and parse_iso(lastmod) > parse_iso(known.changed_at):
                 logger.info("%s: its index dates it %s: back on the schedule", request.url, lastmod)
+                return
+            if self.clock() - parse_iso(known.retired_at) >= self.retire_after:
+                # Read once a retirement long: a sitemap named by no index is seen again if it revives.
+                logger.info("%s: retired since %s: read again, once", request.url, known.retired_at)
                 return
             self.stats.inc_value("state/skipped/retired_sitemap")
             raise IgnoreRequest(f"sitemap retired at {known.retired_at}")
@@ -163,7 +172,7 @@ class SourceSchedule:
         known = self.state.get_source(url)
         changed = changed_at(known, read)
         retired = None
-        if read.sitemap == "urlset" and self.retire_after is not None:
+        if read.sitemap == "urlset" and self.retire_after is not None and self.may_retire:
             led_to_new = known is not None and known.yielded_at is not None and parse_iso(known.yielded_at) >= read.read_at
             if not led_to_new and self.clock() - changed >= self.retire_after:
                 retired = iso(self.clock())
