@@ -58,6 +58,8 @@ DOWNLOADER_MIDDLEWARES = {
     "harvester.fetch.robots.RobotsTxtEveryWaiterMiddleware": 100,
     # Below retries and redirects: decides once per article, sees its final response.
     "harvester.state.incremental.IncrementalMiddleware": 540,
+    # Beside it: decides once per source whether it is due; settles the sources' schedule.
+    "harvester.state.sources.SourceSchedule": 545,
     # Scrapy's retries, reasons named by error kind; the wait before a retry is its host's (below).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "harvester.fetch.retry.RetryMiddleware": 550,
@@ -78,6 +80,10 @@ DOWNLOADER_MIDDLEWARES = {
 DOWNLOAD_HANDLERS = {
     "http": "harvester.capture.handler.CaptureDownloadHandler",
     "https": "harvester.capture.handler.CaptureDownloadHandler",
+}
+SPIDER_MIDDLEWARES = {
+    # Nearest the spider: sees every article a sitemap lists, before the duplicate filter.
+    "harvester.state.sources.SitemapNews": 950,
 }
 EXTENSIONS = {
     # First: refuses a second crawl of the same output folder before anything opens a file.
@@ -110,8 +116,11 @@ ITEM_PIPELINES = {
 }
 
 # -- Profiles
+PROFILE_SOURCES = ["lists", "feeds", "sitemaps"]  # the kinds of a profile's sources a crawl reads
+PROFILE_ROBOTS_SITEMAPS = False  # also read the sitemaps named in robots.txt of every host of the sources
+PROFILE_SITEMAP_MAX_SIZE = 50 * 1024 * 1024  # bytes of XML a sitemap is read to, gunzipped or not (the protocol's cap)
 PROFILE_MAX_LIST_PAGES = 0  # list pages read per list source; 0: all
-PROFILE_SINCE = ""  # ISO date: paging stops at list pages older than it, older feed entries skipped
+PROFILE_SINCE = ""  # ISO date: paging stops at list pages older than it, older feed and sitemap entries skipped
 
 # -- Archive crawls (`harvester archive`, sites no profile knows: spiders/traps.py)
 ARCHIVE_TRAPS = False  # drop session ids, skip trap URLs; the archive spider turns it on
@@ -171,7 +180,11 @@ STATE_ENABLED = True
 STATE_DIR = "state"  # folder of crawl.sqlite, crawl.lock and the resumable jobs/<site>/
 STATE_STORE_CLASS = "harvester.state.store.CrawlState"  # the crawl state: SQLite in STATE_DIR
 STATE_LOCK_CLASS = "harvester.state.lock.FolderLock"  # the output folder's lock: one crawl at a time
-STATE_REFRESH_AFTER = -1.0  # days after which a known article is fetched again; negative: never
+STATE_REFRESH_AFTER = -1.0  # days after which a known article is fetched again; negative: never (profiles set their own)
+STATE_LISTS_EVERY = 0.0  # hours before a list source is read again; 0: every crawl (profiles set their own)
+STATE_FEEDS_EVERY = 0.0  # hours before a feed is read again; 0: every crawl
+STATE_SITEMAPS_EVERY = 0.0  # hours before a sitemap (or robots.txt for its sitemaps) is read again; 0: every crawl
+STATE_SITEMAP_RETIRE_DAYS = 180.0  # a sitemap unchanged this long that leads to nothing new is not read again; negative: never
 STATE_MIN_FREE_SPACE = 64 * 1024 * 1024  # bytes free below which the crawl stops (disk_full)
 
 # -- Report

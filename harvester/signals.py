@@ -27,3 +27,8 @@ def send_skipped(crawler: Crawler, url: str, reason: str, detail: str = "", coun
     if count:
         crawler.stats.inc_value(f"skipped/{reason}")
     crawler.signals.send_catch_log(signal=url_skipped, url=url, reason=reason, detail=detail)
+
+
+# A sitemap was read: arguments `url` (as first requested), `kind` ("urlset", "sitemapindex" or
+# "robots") and `newest`, the newest date it gives its entries (an aware datetime), or None.
+sitemap_read = object()

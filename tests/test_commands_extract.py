@@ -11,8 +11,7 @@ import pytest
 
 from harvester.commands import extract
 from harvester.replica.http import ReplicaRequest
-from harvester.replica.sites.dadamedia import HanbitSite
-from harvester.replica.sites.korea_net import KoreaNetSite
+from harvester.replica.sites import site_for
 from tests.conftest import run_harvester
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -20,12 +19,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 def test_extract_undeclared_euc_kr_page_of_an_unconfigured_paper(tmp_path: Path) -> None:
     # Saved bytes of a page that declares its charset nowhere (not in a header: there is none).
-    body = HanbitSite()(ReplicaRequest("GET", "http", "www.hanbitnews.co.kr", "/news/view.php?idx=1202")).body
+    body = site_for("hanbit")(ReplicaRequest("GET", "http", "www.hanbitnews.co.kr", "/news/view.php?idx=1202")).body
     page = tmp_path / "page.html"
     page.write_bytes(body)
     result = run_harvester("extract", str(page), "--url", "http://www.gyeongnamilbo.co.kr/news/view.php?idx=1202")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == (FIXTURES / "dadamedia" / "hanbit_1202_2009_03_05.txt").read_text("utf-8") + "\n"
+    assert result.stdout == (FIXTURES / "hanbit" / "hanbit_1202_2009_03_05.txt").read_text("utf-8") + "\n"
 
 
 def extract_command(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[dict], str]:
@@ -40,7 +39,7 @@ def extract_command(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int
 def test_batch_lines_say_which_profile_read_the_page_and_what_fell_back(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = "/NewsFocus/Policies/view?articleId=246013"
     request = ReplicaRequest("GET", "https", "www.korea.net", path, (("User-Agent", "Mozilla/5.0"), ("Cookie", "AWSALB=1")))
-    body = KoreaNetSite()(request).body
+    body = site_for("korea_net")(request).body
     (tmp_path / "known.html").write_bytes(body)
     (tmp_path / "renamed.html").write_bytes(body.replace(b'id="articleContent"', b'id="articleMain"'))
     (tmp_path / "generic.html").write_bytes((FIXTURES / "generic" / "hangang_times_2024_03_14.html").read_bytes())

@@ -1,7 +1,7 @@
 """Crawl both MOFA boards through the replica: every press release once, exact documents, captures.
 
 The expected documents are the replica's articles (its data, not the harvester's output) laid out
-as the format says; tests/fixtures/mofa/ holds documents written by hand for two real releases.
+as the format says; tests/fixtures/mofa_en/ holds documents written by hand for two real releases.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from harvester.replica.sites.mofa import Article, Board, MofaSite
 from tests.conftest import crawl
 from tests.warcs import record_at, records
 
-FIXTURES = Path(__file__).parent / "fixtures" / "mofa"
+FIXTURES = Path(__file__).parent / "fixtures" / "mofa_en"
 ENGLISH, KOREAN = "m_5676", "m_4080"
 
 

@@ -1,11 +1,11 @@
-"""The crawl state in Redis: page states written by one worker are read whole by another."""
+"""The crawl state in Redis: page and source states written by one worker are read whole by another."""
 
 from __future__ import annotations
 
 import redis
 
 from harvester.distributed.state import RedisCrawlState
-from harvester.state.store import PageState
+from harvester.state.store import PageState, SourceState
 
 PAGE = PageState(
     url="https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=319529",
@@ -32,5 +32,20 @@ def test_a_state_written_by_one_worker_is_read_by_another(redis_url: str) -> Non
     two.put(failed)
     assert one.get(failed.url) == failed and not failed.settled
     assert len(one) == 2
+    one.close()
+    two.close()
+
+
+def test_a_source_state_written_by_one_worker_is_read_by_another(redis_url: str) -> None:
+    one = RedisCrawlState(redis.Redis.from_url(redis_url), "test")
+    two = RedisCrawlState(redis.Redis.from_url(redis_url), "test")
+    url = "https://www.koreaherald.com/sitemap/news-2018-04-29.xml"
+    source = SourceState(url, "korea_herald", "sitemaps", "2026-11-01T00:00:00Z", "sha256:00", "2018-04-29T09:10:00Z",
+                         "2026-10-01T00:00:00Z", "2026-11-01T00:00:00Z")
+    assert two.get_source(url) is None
+    one.put_source(source)
+    assert two.get_source(url) == source
+    # Sources and pages are kept apart: a source is no page.
+    assert two.get(url) is None and len(two) == 0
     one.close()
     two.close()

@@ -12,8 +12,7 @@ from harvester.extraction.render import render
 from harvester.profiles import profile_for_page, profile_for_url
 from harvester.profiles.cms import detect
 from harvester.replica.http import ReplicaRequest
-from harvester.replica.sites.dadamedia import EcounionSite
-from harvester.replica.sites.ndsoft import KadoSite
+from harvester.replica.sites import site_for
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # Hosts of papers on these CMSs that no profile names.
@@ -23,12 +22,12 @@ ND_URL = "https://www.sisajournal.com/news/articleView.html?idxno=300001"
 
 @pytest.fixture(scope="module")
 def dada_page() -> bytes:
-    return EcounionSite()(ReplicaRequest("GET", "https", "www.ecounion.co.kr", "/news/view.php?idx=8847")).body
+    return site_for("ecounion")(ReplicaRequest("GET", "https", "www.ecounion.co.kr", "/news/view.php?idx=8847")).body
 
 
 @pytest.fixture(scope="module")
 def nd_page() -> bytes:
-    return KadoSite()(ReplicaRequest("GET", "https", "www.kado.net", "/news/articleView.html?idxno=1180433")).body
+    return site_for("kado")(ReplicaRequest("GET", "https", "www.kado.net", "/news/articleView.html?idxno=1180433")).body
 
 
 def test_detects_dadamedia(dada_page: bytes) -> None:
@@ -57,8 +56,8 @@ def test_no_family_no_profile() -> None:
 @pytest.mark.parametrize(
     ("page_fixture", "url", "expected"),
     [
-        ("dada_page", DADA_URL, FIXTURES / "dadamedia" / "ecounion_8847_2018_07_02.txt"),
-        ("nd_page", ND_URL, FIXTURES / "ndsoft" / "kado_1180433_2023_05_02.txt"),
+        ("dada_page", DADA_URL, FIXTURES / "ecounion" / "ecounion_8847_2018_07_02.txt"),
+        ("nd_page", ND_URL, FIXTURES / "kado" / "kado_1180433_2023_05_02.txt"),
     ],
 )
 def test_unconfigured_paper_comes_out_clean(request: pytest.FixtureRequest, page_fixture: str, url: str, expected: Path) -> None:

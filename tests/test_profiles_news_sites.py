@@ -42,11 +42,11 @@ ARTICLES = [
 ]
 # Documents compared byte for byte: canonical URL -> expected file.
 DOCUMENTS = {
-    E.format(8847): FIXTURES / "dadamedia" / "ecounion_8847_2018_07_02.txt",
-    H.format(1202): FIXTURES / "dadamedia" / "hanbit_1202_2009_03_05.txt",
-    H.format(1203): FIXTURES / "dadamedia" / "hanbit_1203_2009_03_09.txt",
-    K.format(1180433): FIXTURES / "ndsoft" / "kado_1180433_2023_05_02.txt",
-    K.format(1180481): FIXTURES / "ndsoft" / "kado_1180481_2023_05_03.txt",
+    E.format(8847): FIXTURES / "ecounion" / "ecounion_8847_2018_07_02.txt",
+    H.format(1202): FIXTURES / "hanbit" / "hanbit_1202_2009_03_05.txt",
+    H.format(1203): FIXTURES / "hanbit" / "hanbit_1203_2009_03_09.txt",
+    K.format(1180433): FIXTURES / "kado" / "kado_1180433_2023_05_02.txt",
+    K.format(1180481): FIXTURES / "kado" / "kado_1180481_2023_05_03.txt",
 }
 
 

@@ -24,11 +24,11 @@ from harvester.rebuild.captures import article_pages, scan
 from harvester.rebuild.extract import Job, read_pages
 from harvester.rebuild.offline import rebuild_from_warcs
 from harvester.replica.http import ReplicaRequest
-from harvester.replica.sites.dadamedia import EcounionSite
+from harvester.replica.sites import site_for
 from harvester.replica.sites.faults import FaultSite, load
 from tests.corpora import check_corpus
 
-FIXTURES = Path(__file__).parent / "fixtures" / "dadamedia"
+FIXTURES = Path(__file__).parent / "fixtures" / "ecounion"
 SITE = FaultSite()
 ARTICLES = load()[1]
 
@@ -215,7 +215,7 @@ def test_a_page_of_an_unknown_host_is_a_document_if_it_shows_a_known_cms(tmp_pat
     """An ecounion.co.kr page (다다미디어 CMS) under a host no profile names, as `harvester archive`
     captures it: read with the CMS family's rules; a plain page of that host is no article."""
     url = "https://www.news21tongsin.co.kr/news/view.php?idx=254012"
-    ecounion = EcounionSite()(ReplicaRequest("GET", "https", "www.ecounion.co.kr", "/news/view.php?idx=8847")).body
+    ecounion = site_for("ecounion")(ReplicaRequest("GET", "https", "www.ecounion.co.kr", "/news/view.php?idx=8847")).body
     captures = Captures(tmp_path / "warc")
     captures.response(url, ecounion)
     captures.response("https://www.news21tongsin.co.kr/about.html", b"<html><body><p>About us</p></body></html>")

@@ -55,8 +55,31 @@ def test_site_section() -> None:
             "www.mofa.go.kr": {"count": 3, "longest_s": 120.0, "reasons": {"http_503": 1, "retry_after": 2}},
         },
         "gave_up": [],
+        "sources": {"read": 0, "not_due": [], "retired": []},
         "warc_records": 81,
     }
+
+
+SITEMAP = "https://www.koreaherald.com/sitemap/news-2018-04-29.xml"
+FEED = "https://www.koreaherald.com/rss/kh_National"
+
+
+def test_sources_read_skipped_and_retired() -> None:
+    stats = {
+        **STATS,
+        "state/sources/read": 9,
+        "state/sources/not_due": [FEED],
+        "state/skipped/source_not_due": 1,
+        "state/sources/retired": [SITEMAP],
+        "state/skipped/retired_sitemap": 2,
+        "spider/skipped/sitemap_before_since": 3,
+    }
+    section = site_section(stats)
+    assert section["sources"] == {"read": 9, "not_due": [FEED], "retired": [SITEMAP]}
+    assert section["skipped"] == {
+        "known": 29, "robots": 1, "sitemap_before_since": 3, "source_not_due": 1, "retired_sitemap": 2,
+    }
+    assert summary_line("korea_herald", section).endswith("; errors: http_503 2, timeout 1; sitemaps retired: 1")
 
 
 def test_summary_and_progress_lines() -> None:

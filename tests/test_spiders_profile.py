@@ -94,3 +94,20 @@ def test_a_feed_entry_before_since_is_reported_skipped(shared: Path) -> None:
         ("https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=323319", "before_since"),
         ("https://www.mofa.go.kr/eng/brd/m_5676/view.do?seq=323318", "before_since"),
     ]
+
+
+def test_a_profiles_recrawl_policy_is_its_spiders_settings(tmp_path: Path) -> None:
+    """korea_net reads lists every 12 h, feeds every 3, sitemaps every 6, and fetches articles again
+    after 30 days; the command line overrides each (`--refresh-after`, `-s STATE_FEEDS_EVERY=0`)."""
+    korea_net = ProfileSpiderLoader().load("korea_net")
+    settings = crawl_settings(tmp_path)
+    korea_net.update_settings(settings)
+    assert [settings.getfloat(name) for name in ("STATE_LISTS_EVERY", "STATE_FEEDS_EVERY", "STATE_SITEMAPS_EVERY",
+                                                 "STATE_REFRESH_AFTER")] == [12, 3, 6, 30]
+    given = crawl_settings(tmp_path, ["STATE_FEEDS_EVERY=0"], STATE_REFRESH_AFTER=2)
+    korea_net.update_settings(given)
+    assert (given.getfloat("STATE_FEEDS_EVERY"), given.getfloat("STATE_REFRESH_AFTER")) == (0, 2)
+    # A profile that says nothing: every crawl reads its sources; articles are not fetched again.
+    mofa = crawl_settings(tmp_path)
+    ProfileSpiderLoader().load("mofa_en").update_settings(mofa)
+    assert (mofa.getfloat("STATE_LISTS_EVERY"), mofa.getfloat("STATE_REFRESH_AFTER")) == (0, -1)

@@ -85,7 +85,8 @@ def test_the_crawl_stops_before_the_disk_is_full_and_resumes(replica: str, tmp_p
 
 
 def test_a_write_that_fails_for_want_of_space_stops_the_crawl(replica: str, tmp_path: Path) -> None:
-    with small_disk(tmp_path / "disk", 256 * 1024) as out:
+    # Room for the crawl state and a document or two: the disk fills in the middle of the crawl.
+    with small_disk(tmp_path / "disk", 288 * 1024) as out:
         result = crawl(out, *BOTH, proxy=replica, settings=["STATE_MIN_FREE_SPACE=0"], expect=3)
         assert "stopped (disk_full)" in result.stderr
         assert "Disk full: a write failed" in result.stderr

@@ -1,6 +1,9 @@
 """Incremental crawls: a second crawl fetches no known article again; asked to, it fetches them
 conditionally, a 304 leaves the document be, a changed text becomes version 2 with version 1 kept;
-`--since` and `--max-pages` stop the paging."""
+a failed article is fetched again by the next crawl (on one machine or with Redis: the crawl state
+keeps it unsettled, and the duplicate filter does not outlive a finished crawl: its JOBDIR is removed,
+and a distributed run's `seen` set goes with the run, test_distributed_frontier); `--since` and
+`--max-pages` stop the paging."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+import redis
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse
@@ -22,8 +26,10 @@ from harvester.corpus.ids import document_id
 from harvester.corpus.store import Corpus
 from harvester.replica.sites.faults import load
 from harvester.replica.sites.mofa import MofaSite
+from harvester.distributed.state import RedisCrawlState
+from harvester.spiders.loader import ProfileSpiderLoader
 from harvester.state.incremental import IncrementalMiddleware, iso
-from harvester.state.store import STATE_FILE, CrawlState, PageState
+from harvester.state.store import STATE_FILE, CrawlState, PageState, StateStore
 from tests.conftest import crawl, harvester_settings, running_replica
 from tests.corpora import check_corpus, lines, warcio_check
 from tests.warcs import Record, records
@@ -233,6 +239,59 @@ def test_a_bot_wall_is_tried_again_unconditionally(middleware: IncrementalMiddle
     request = article("https://a.test/3")
     assert middleware.process_request(request) is None
     assert b"If-None-Match" not in request.headers
+
+
+# -- a failed article is tried again by the next crawl
+@pytest.fixture(params=["sqlite", "redis"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StateStore]:
+    """The crawl state of one machine, or of a distributed crawl."""
+    if request.param == "sqlite":
+        state: StateStore = CrawlState(tmp_path / STATE_FILE)
+    else:
+        state = RedisCrawlState(redis.Redis.from_url(request.getfixturevalue("redis_url")), "test")
+    yield state
+    state.close()
+
+
+def crawl_of(state: StateStore, refresh_days: float | None = None) -> IncrementalMiddleware:
+    """The incremental middleware of one crawl over this state."""
+    crawler = get_crawler(ProfileSpiderLoader().load("faults"))
+    crawler.spider = crawler.spidercls()
+    return IncrementalMiddleware(crawler, state, timedelta(days=refresh_days) if refresh_days is not None else None)
+
+
+def fail(middleware: IncrementalMiddleware, url: str, how: str) -> None:
+    request = article(url)
+    middleware.process_request(request)
+    if how == "http_500":
+        middleware.process_response(request, HtmlResponse(url, status=500, request=request))
+    else:
+        middleware.process_exception(request, TimeoutError("stalled"))
+
+
+@pytest.mark.parametrize("how", ["http_500", "timeout"])
+def test_a_failed_new_article_is_fetched_again_by_the_next_crawl(store: StateStore, how: str) -> None:
+    url = "https://news.faults.test/news/view.php?idx=2005"
+    fail(crawl_of(store), url, how)
+    page = store.get(url)
+    assert page is not None and page.error and page.fetched_at is None and not page.settled
+    # The next crawl (another middleware, the same state) fetches it, unconditionally.
+    request = article(url)
+    assert crawl_of(store).process_request(request) is None
+    assert request.meta["state_decision"] == "known" and b"If-None-Match" not in request.headers
+
+
+def test_a_known_article_whose_refetch_failed_is_fetched_again_by_the_next_crawl(store: StateStore) -> None:
+    url = "https://news.faults.test/news/view.php?idx=1001"
+    fetched = iso(datetime.now(timezone.utc) - timedelta(days=8))
+    store.put(PageState(url, "faults", fetched, 200, '"e1"', outcome="document", doc_id="f" * 16))
+    fail(crawl_of(store, refresh_days=7), url, "http_500")
+    page = store.get(url)
+    # The document stands, from its last good fetch; the failure is noted beside it.
+    assert page is not None and (page.fetched_at, page.outcome, page.error) == (fetched, "document", "http_500")
+    request = article(url)
+    assert crawl_of(store, refresh_days=7).process_request(request) is None
+    assert request.headers["If-None-Match"] == b'"e1"'
 
 
 def test_a_304_ends_the_request_and_updates_the_state(middleware: IncrementalMiddleware) -> None:

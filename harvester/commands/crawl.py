@@ -1,8 +1,9 @@
 """`harvester crawl SITE... [--out DIR]`: crawl sites (`all` for every one) into DIR/warc and DIR/corpus.
 
 Sites are crawled one after another in one process, so that they share one corpus numbering. A
-repeated crawl into the same DIR is incremental: list pages and feeds are read again, known
-articles are not fetched again unless `--refresh-after DAYS` (or their feed entry) says so, and then
+repeated crawl into the same DIR is incremental: lists, feeds and sitemaps are read again when their
+profile's recrawl policy says they are due, known articles are not fetched again unless
+`--refresh-after DAYS` (or the profile's default, or their feed or sitemap entry) says so, and then
 conditionally; a changed text becomes the document's next version. SIGINT or SIGTERM stops the
 crawl gracefully (in-flight pages finish, files are closed), and `--resume` continues it. Two
 crawls of one DIR at once are refused. At the end: DIR/crawl-report.json and a summary per site.

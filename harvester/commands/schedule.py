@@ -6,7 +6,9 @@ once, and appends its output to DIR/state/cron.log. Install it with
 
     (crontab -l; harvester schedule mofa_en mofa_ko --out /data/crawl) | crontab -
 
-Every run is incremental (known articles are not fetched again); `--resume` continues a run that
+Every run is incremental (known articles are not fetched again) and reads of each site what its
+profile's recrawl policy says is due, so one line run as often as the fastest site needs serves
+them all; `--resume` continues a run that
 was stopped (SIGTERM, a full disk) and starts afresh after one that finished or was killed; a run
 that finds the previous one still going is refused (exit status 2) rather than interleaved. cron
 gives commands a bare environment: put the proxy variables a crawl needs, if any, above the line

@@ -14,6 +14,7 @@ import asyncio
 from pathlib import Path
 
 from scrapy import Request
+from scrapy.crawler import Crawler
 
 from harvester.commands.crawl import crawl_settings, resolve_sites
 from harvester.distributed.config import connect
@@ -39,7 +40,9 @@ def run(args: argparse.Namespace) -> int:
     settings = crawl_settings(Path("."), args.set, REDIS_URL=args.redis)
     server = connect(settings)
     for name in resolve_sites(args.sites):
-        spider = ProfileSpider.for_profile(PROFILES[name])()
+        # A spider of a crawler that never runs: its start requests read the crawl's settings.
+        spider_class = ProfileSpider.for_profile(PROFILES[name])
+        spider = spider_class.from_crawler(Crawler(spider_class, settings))
         frontier = Frontier(
             server, settings.get("DISTRIBUTED_PREFIX"), spider, "seed", settings.getfloat("DISTRIBUTED_WORKER_TIMEOUT")
         )

@@ -2,8 +2,9 @@
 goes on with what came, marked `meta["truncated"] = "length"` (for the capture's `WARC-Truncated`
 and so that no document is made of it), counted under `fetch/truncated`.
 
-Settings: FETCH_MAX_PAGE_SIZE (bytes; 0: no cap). Scrapy's own DOWNLOAD_MAXSIZE, above it, stays the
-hard limit that drops a response whole.
+Settings: FETCH_MAX_PAGE_SIZE (bytes; 0: no cap). A request's `meta["max_page_size"]` sets its own
+cap (a sitemap may hold 50 MB). Scrapy's own DOWNLOAD_MAXSIZE, above it, stays the hard limit that
+drops a response whole.
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ class PageSizeCap:
     def bytes_received(self, data: bytes, request: Request) -> None:
         size = self.received.get(request, 0) + len(data)
         self.received[request] = size
-        if size > self.limit and "truncated" not in request.meta:
+        limit = request.meta.get("max_page_size") or self.limit
+        if size > limit and "truncated" not in request.meta:
             request.meta["truncated"] = "length"
             self.crawler.stats.inc_value("fetch/truncated")
-            logger.warning("%s: larger than FETCH_MAX_PAGE_SIZE (%d bytes): kept truncated", request.url, self.limit)
+            logger.warning("%s: larger than its size cap (%d bytes): kept truncated", request.url, limit)
             raise StopDownload(fail=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from harvester.profiles import cms, faults, korea_herald, korea_net, mofa, news_sites, pa_webarchives
@@ -12,9 +13,10 @@ __all__ = ["Feed", "LinkRule", "ListPages", "Selector", "Selectors", "SiteProfil
 _MODULES = (mofa, korea_net, pa_webarchives, korea_herald, news_sites, faults)
 
 
-def _registry() -> dict[str, SiteProfile]:
+def registry(modules: Iterable[Any]) -> dict[str, SiteProfile]:
+    """The profiles of the modules (each lists its own in PROFILES), by name; a name given twice is an error."""
     profiles: dict[str, SiteProfile] = {}
-    for module in _MODULES:
+    for module in modules:
         for profile in module.PROFILES:
             if profile.name in profiles:
                 raise ValueError(f"duplicate site profile name {profile.name!r} in {module.__name__}")
@@ -22,7 +24,7 @@ def _registry() -> dict[str, SiteProfile]:
     return profiles
 
 
-PROFILES: dict[str, SiteProfile] = _registry()
+PROFILES: dict[str, SiteProfile] = registry(_MODULES)
 
 
 def get_profile(name: str) -> SiteProfile:

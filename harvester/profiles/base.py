@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import lru_cache
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
@@ -39,12 +40,31 @@ class Feed:
 
 @dataclass(frozen=True)
 class Sitemap:
-    """A sitemap (or sitemap index) whose URLs are filtered by the profile's article rule."""
+    """A sitemap, sitemap index or news sitemap (gzipped or not) whose URLs are filtered by the
+    profile's article rule; a robots.txt URL stands for the sitemaps its `Sitemap:` lines name."""
 
     url: str
 
 
 Source = ListPages | Feed | Sitemap
+# The kind of each source, as crawl settings (PROFILE_SOURCES) and the crawl state name it.
+SOURCE_KINDS: dict[type, str] = {ListPages: "lists", Feed: "feeds", Sitemap: "sitemaps"}
+
+
+@dataclass(frozen=True)
+class Recrawl:
+    """How often a site's sources are read again, and how long its articles count as fresh.
+
+    A source (its list, feed or sitemap) read less than its interval ago is not read by this
+    crawl (0: read by every crawl), so that one schedule serves sites of different pace. An
+    article fetched `refresh_after` ago is fetched again, conditionally (None: only when a feed or
+    sitemap dates it after its last fetch); `--refresh-after` overrides it for one crawl.
+    """
+
+    lists: timedelta = timedelta(0)
+    feeds: timedelta = timedelta(0)
+    sitemaps: timedelta = timedelta(0)
+    refresh_after: timedelta | None = None
 
 # A selector, or alternatives tried in order (a site whose templates changed over the years): CSS;
 # XPath (starting with '/', '(' or a function such as `substring-after(`), whose result may be
@@ -147,6 +167,11 @@ class SiteProfile:
     manifest_fields: Callable[[str], dict[str, str]] | None = None
     # A site that exists only in the replica (the fault-test site): never part of `all` or the demo.
     replica_only: bool = False
+    # The site's sections: code (as its list URLs name it) -> the name the site shows.
+    sections: Mapping[str, str] = field(default_factory=dict)
+    # The news CMS family the site runs on (profiles/cms/), whose markup and URLs it shares.
+    cms: str | None = None
+    recrawl: Recrawl = Recrawl()
 
     def canonical_url(self, url: str) -> str:
         return self.canonicalize(url) if self.canonicalize else url

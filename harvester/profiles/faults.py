@@ -50,6 +50,7 @@ FAULTS = SiteProfile(
     ),
     canonicalize=canonical_url,
     replica_only=True,
+    sections={"m247tk9": "환경"},
 )
 
 PROFILES = (FAULTS,)

@@ -8,16 +8,20 @@ body `.news_text_area`. G3: JSON-LD headline/datePublished/author (naive times a
 `article.article-body`. Articles end with a sign-off 'By X (x@heraldcorp.com)': it names the
 authors and is not part of the text. Lists: G3 sections (`/National?page=N`) and the legacy
 `list.php?ct=...&np=N`; RSS `/rss/kh_National` and the legacy `rss_xml.php` feed, whose links
-carry a doubled `view.php?ud=/view.php?ud=` that canonical_url repairs. The site refuses
-non-browser User-Agents.
+carry a doubled `view.php?ud=/view.php?ud=` that canonical_url repairs; a sitemap index (named in
+robots.txt) of daily news sitemaps whose entries' `lastmod` says when an article last changed
+[infer: no public source shows the site's sitemaps]. The site refuses non-browser User-Agents.
+A daily paper: feeds and sitemaps are read every hour, lists every three; an article is fetched
+again when its sitemap entry is dated after its last fetch.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from harvester.profiles.base import Feed, LinkRule, ListPages, Selectors, SiteProfile, text_lines
+from harvester.profiles.base import Feed, LinkRule, ListPages, Recrawl, Selectors, SiteProfile, Sitemap, text_lines
 
 HOSTS = ("www.koreaherald.com", "koreaherald.com", "m.koreaherald.com")
 _UD = re.compile(r"(?:^|&)ud=(?:/?view\.php\?ud=)?(\d{14})(?:&|$)")
@@ -90,6 +94,7 @@ KOREA_HERALD = SiteProfile(
         ListPages("https://www.koreaherald.com/list.php?ct=020101000000"),
         Feed("https://www.koreaherald.com/rss/kh_National"),
         Feed("https://www.koreaherald.com/common/rss_xml.php?ct=102"),
+        Sitemap("https://www.koreaherald.com/sitemap_index.xml"),
     ),
     article_url=r"^https://www\.koreaherald\.com/(view\.php\?ud=\d{14}|article/\d+)$",
     article_links=(
@@ -104,6 +109,7 @@ KOREA_HERALD = SiteProfile(
     canonicalize=canonical_url,
     meta_lines=META_LINES,
     custom_settings={"DOWNLOAD_DELAY": 1.0, "CONCURRENT_REQUESTS_PER_DOMAIN": 2},
+    recrawl=Recrawl(lists=timedelta(hours=3), feeds=timedelta(hours=1), sitemaps=timedelta(hours=1)),
 )
 
 PROFILES = (KOREA_HERALD,)

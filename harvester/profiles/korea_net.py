@@ -2,18 +2,23 @@
 
 Articles are `/NewsFocus/{Section}/view?articleId=N` (the section's case varies in links, the id
 alone names the article); press releases `/Government/Briefing-Room/Press-Releases/view?articleId=N
-&type=O&insttCode=...`. Lists page with `?pageIndex=N`; RSS feeds live under `/koreanet/rss/`.
+&type=O&insttCode=...`. Lists page with `?pageIndex=N`; RSS feeds live under `/koreanet/rss/`; a
+gzipped sitemap index (named in robots.txt) of daily news sitemaps, dated by publication
+[infer: no public source shows the site's sitemaps].
 The body opens with photos (Korean caption in the image's alt text, English caption under it)
 and a 'By ...' line that names the writers. CloudFront answers a client without its cookie
 with a 302 to the same URL (spiders/redirect.py follows it) and refuses non-browser agents.
+A government portal of a few articles a day, corrected now and then: lists are read every 12
+hours, feeds every 3, sitemaps every 6; an article is fetched again (conditionally) after 30 days.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
-from harvester.profiles.base import Feed, LinkRule, ListPages, Selectors, SiteProfile, text_lines
+from harvester.profiles.base import Feed, LinkRule, ListPages, Recrawl, Selectors, SiteProfile, Sitemap, text_lines
 
 HOSTS = ("www.korea.net", "korea.net")
 # News Focus sections as the site spells them; links and feeds may use other cases.
@@ -93,6 +98,7 @@ KOREA_NET = SiteProfile(
         ListPages("https://www.korea.net/Government/Briefing-Room/Press-Releases"),
         Feed("https://www.korea.net/koreanet/rss/news/2"),
         Feed("https://www.korea.net/koreanet/rss/government/briefing-room/109"),
+        Sitemap("https://www.korea.net/sitemap_index.xml.gz"),
     ),
     article_url=ARTICLE_URL,
     article_links=ARTICLE_LINKS,
@@ -101,6 +107,9 @@ KOREA_NET = SiteProfile(
     canonicalize=canonical_url,
     meta_lines=META_LINES,
     custom_settings=POLITENESS,
+    recrawl=Recrawl(
+        lists=timedelta(hours=12), feeds=timedelta(hours=3), sitemaps=timedelta(hours=6), refresh_after=timedelta(days=30)
+    ),
 )
 
 PROFILES = (KOREA_NET,)

@@ -6,17 +6,18 @@ archive puts its banner on top of every page; the archived site's own chrome ('m
 'link to korea.net') stays. Articles of two archived sites are read: korea.net (English, its
 live profile's selectors) and Cheong Wa Dae's www.president.go.kr (Korean); the page's `lang`
 says which. The manifest keeps the archive URL as `url` and the archived page's own address
-as `original_url`.
+as `original_url`. The archive is frozen: its lists are read again once a month.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from harvester.profiles import korea_net
-from harvester.profiles.base import LinkRule, ListPages, Selectors, SiteProfile, text_lines
+from harvester.profiles.base import LinkRule, ListPages, Recrawl, Selectors, SiteProfile, text_lines
 
 ARCHIVE = "webarchives.pa.go.kr"
 _ARCHIVED = re.compile(r"^/(\d+(?:st|nd|rd|th))/([\w-]+(?:\.[\w-]+)+)(/.*)?$")
@@ -123,6 +124,7 @@ PA_WEBARCHIVES = SiteProfile(
     # A public archive on a government server: slower than the live sites.
     custom_settings={"DOWNLOAD_DELAY": 2.0, "CONCURRENT_REQUESTS_PER_DOMAIN": 1},
     manifest_fields=manifest_fields,
+    recrawl=Recrawl(lists=timedelta(days=30)),
 )
 
 PROFILES = (PA_WEBARCHIVES,)

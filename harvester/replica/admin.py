@@ -47,13 +47,17 @@ def _charset(response: ReplicaResponse) -> str:
     return label or "utf-8"
 
 
-def _fetch(answer: Callable[[ReplicaRequest], ReplicaResponse], url: str) -> ReplicaResponse:
+# Some copies, as their sites, answer browsers only.
+BROWSER = ("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) replica-admin")
+
+
+def browse(answer: Callable[[ReplicaRequest], ReplicaResponse], url: str) -> ReplicaResponse:
     """The page as a browser gets it: redirects followed, cookies (a WAF's cookie gate) sent back."""
     cookies: list[str] = []
     for _ in range(5):
         parts = urlsplit(url)
         host, target = page_key(url)
-        headers = (("Cookie", "; ".join(cookies)),) if cookies else ()
+        headers = (BROWSER, ("Cookie", "; ".join(cookies))) if cookies else (BROWSER,)
         page = answer(ReplicaRequest("GET", parts.scheme or "https", host, target, headers))
         cookies += [value.split(";")[0] for name, value in page.headers if name.lower() == "set-cookie"]
         location = next((value for name, value in page.headers if name.lower() == "location"), None)
@@ -83,7 +87,7 @@ class PageOverrides:
             self.pages.pop(key, None)
         elif action == "change":
             self.pages.pop(key, None)
-            page = _fetch(answer, url)
+            page = browse(answer, url)
             charset = _charset(page)
             old, new = str(order.get("old", "")).encode(charset), str(order.get("new", "")).encode(charset)
             if not old or old not in page.body:

@@ -1,5 +1,7 @@
 """Extension that writes the crawl's report: at the end of each site's crawl, its section of
-REPORT_FILE (`crawl-report.json`, written atomically) and its summary line in the log.
+REPORT_FILE (`crawl-report.json`, written atomically) and its summary line in the log. It is written
+once the engine has stopped, after every component's `spider_closed` (the crawl state settles the
+sources' schedule there, and its retirements are part of the report).
 
 Settings: REPORT_ENABLED, REPORT_FILE, REPORT_RUN_ID. Sites crawled under one run id (as `harvester crawl` does for all the
 sites it is given) share one report; a new run replaces it.
@@ -35,6 +37,8 @@ class CrawlReport:
         self.crawler = crawler
         self.path = path
         self.run_id = run_id
+        # The spider that closed, and why: written once the engine has stopped.
+        self.closed: tuple[Spider, str] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlReport:
@@ -43,11 +47,17 @@ class CrawlReport:
             raise NotConfigured
         path = Path(settings.get("REPORT_FILE"))
         extension = cls(crawler, path, settings.get("REPORT_RUN_ID") or str(uuid.uuid4()))
-        # After CoreStats (an earlier extension), so the finish time and reason are in the stats.
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         return extension
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        self.closed = (spider, reason)
+
+    def engine_stopped(self) -> None:
+        if self.closed is None:
+            return
+        spider, reason = self.closed
         section = site_section(self.crawler.stats.get_stats(), reason)
         logger.info("Summary: %s", summary_line(spider.name, section), extra={"spider": spider})
         report = read_report(self.path)

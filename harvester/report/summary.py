@@ -2,13 +2,15 @@
 human summary line.
 
 documents: new, changed and unchanged (a 200 with the same text, or a 304) articles; skipped: what
-was not fetched and why (known, robots, offsite, before_since, rate_limited: a host the crawl gave
-up, `gave_up`, and every reason counted under `skipped/<reason>`: trap, too_long, private_address,
-...); no_document: articles fetched that
-gave no document, by reason (empty_article_body, bot_wall, truncated, ...); errors: requests that
-failed for good, by kind (timeout, connection, http_503, ...); retries: tries repeated, by reason;
-slowdowns: per host that pushed back, how many answers slowed it down, the longest wait it was given
-(seconds) and why (http_429, http_503, retry_after, bot_wall, timeout, connection, ...).
+was not fetched and why (known, robots, offsite, before_since, sitemap_before_since,
+source_not_due, retired_sitemap, rate_limited: a host the crawl gave up, `gave_up`, and every
+reason counted under `skipped/<reason>`: trap, too_long, private_address, ...); no_document:
+articles fetched that gave no document, by reason (empty_article_body, bot_wall, truncated, ...);
+errors: requests that failed for good, by kind (timeout, connection, http_503, ...); retries: tries
+repeated, by reason; slowdowns: per host that pushed back, how many answers slowed it down, the
+longest wait it was given (seconds) and why (http_429, http_503, retry_after, bot_wall, timeout,
+connection, ...); sources: how many of the site's sources (lists, feeds, sitemaps) were read, those
+not due yet, and the sitemaps this crawl retired.
 
 `exit_code()` is the one place that says what a site's crawl means for the exit code
 (harvester/exitcodes.py).
@@ -26,6 +28,9 @@ _SKIPS = {
     "robots": "robotstxt/forbidden",
     "offsite": "offsite/filtered",
     "before_since": "spider/skipped/before_since",
+    "sitemap_before_since": "spider/skipped/sitemap_before_since",
+    "source_not_due": "state/skipped/source_not_due",
+    "retired_sitemap": "state/skipped/retired_sitemap",
 }
 # Errors that say the site refuses the crawl, rather than that a page failed.
 _REFUSALS = ("http_429", "bot_wall")
@@ -73,6 +78,11 @@ def site_section(stats: dict[str, Any], reason: str | None = None) -> dict[str, 
         "retries": _under(stats, "retry/reason_count/"),
         "slowdowns": _slowdowns(stats),
         "gave_up": sorted(_under(stats, "fetch/gave_up/")),
+        "sources": {
+            "read": stats.get("state/sources/read", 0),
+            "not_due": list(stats.get("state/sources/not_due", [])),
+            "retired": list(stats.get("state/sources/retired", [])),
+        },
         "warc_records": stats.get("capture/records_written", 0),
     }
 
@@ -100,9 +110,10 @@ def _counts(counts: dict[str, int]) -> str:
 def summary_line(site: str, section: dict[str, Any]) -> str:
     """'mofa_en (finished): 33 pages; documents 3 new, 1 changed, 29 unchanged; skipped: known 29; ...'"""
     documents = section["documents"]
+    retired = len(section["sources"]["retired"])
     return (
         f"{site} ({section['finish_reason']}): {section['pages']} pages;"
         f" documents {documents['new']} new, {documents['changed']} changed, {documents['unchanged']} unchanged;"
         f" skipped: {_counts(section['skipped'])}; no document: {_counts(section['no_document'])};"
-        f" errors: {_counts(section['errors'])}"
+        f" errors: {_counts(section['errors'])}" + (f"; sitemaps retired: {retired}" if retired else "")
     )

@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import scrapy
@@ -32,8 +32,10 @@ from harvester.extraction import dates
 from harvester.fetch.errors import error_kind
 from harvester.items import ArticlePage
 from harvester.output import output_settings
-from harvester.profiles import Feed, ListPages, SiteProfile, Sitemap
+from harvester.profiles import Feed, ListPages, SiteProfile
+from harvester.profiles.base import SOURCE_KINDS, Recrawl, Source
 from harvester.spiders.pages import article_page
+from harvester.spiders.sitemaps import read_sitemap
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +47,20 @@ _FEED_DATE = "updated/text() | pubDate/text() | published/text() | date/text()"
 # the articles of the list pages being read, not every article of every list page read so far, so
 # memory stays flat however large the site.
 ARTICLE_PRIORITY = 1
+
+
+def recrawl_settings(recrawl: Recrawl) -> dict[str, float]:
+    """A profile's recrawl policy as the crawl state's settings (hours between reads of each kind of
+    source; days after which an article is fetched again, when the profile says)."""
+    settings = {f"STATE_{kind.upper()}_EVERY": getattr(recrawl, kind).total_seconds() / 3600 for kind in SOURCE_KINDS.values()}
+    if recrawl.refresh_after is not None:
+        settings["STATE_REFRESH_AFTER"] = recrawl.refresh_after.total_seconds() / 86400
+    return settings
+
+
+def source_url(response: Response) -> str:
+    """The URL a source was requested at, before any redirect (the crawl state's key)."""
+    return (response.meta.get("redirect_urls") or [response.url])[0]
 
 
 def page_number(url: str) -> int | None:
@@ -66,10 +82,11 @@ class ProfileSpider(scrapy.Spider):
 
     @classmethod
     def for_profile(cls, profile: SiteProfile) -> type[ProfileSpider]:
+        custom_settings = {**recrawl_settings(profile.recrawl), **profile.custom_settings}
         return type(
             f"{profile.name.title().replace('_', '')}Spider",
             (cls,),
-            {"name": profile.name, "profile": profile, "custom_settings": dict(profile.custom_settings)},
+            {"name": profile.name, "profile": profile, "custom_settings": custom_settings},
         )
 
     @classmethod
@@ -96,16 +113,32 @@ class ProfileSpider(scrapy.Spider):
         return scrapy.Request(url, callback=callback, errback=self.failed, **kwargs)
 
     async def start(self) -> AsyncIterator[Any]:
+        kinds = set(self.settings.getlist("PROFILE_SOURCES"))
         for source in self.profile.sources:
-            if isinstance(source, ListPages):
-                yield self.request(source.url, self.parse_list, cb_kwargs={"page": 1})
-            elif isinstance(source, Feed):
-                yield self.request(source.url, self.parse_feed)
-            elif isinstance(source, Sitemap):
-                yield self.request(source.url, self.parse_sitemap)
+            if SOURCE_KINDS[type(source)] in kinds:
+                yield self.source_request(source)
+        if self.settings.getbool("PROFILE_ROBOTS_SITEMAPS"):
+            origins = (urlsplit(source.url) for source in self.profile.sources)
+            for origin in dict.fromkeys(f"{parts.scheme}://{parts.netloc}" for parts in origins):
+                yield self.sitemap_request(f"{origin}/robots.txt")
+
+    def source_request(self, source: Source) -> scrapy.Request:
+        if isinstance(source, ListPages):
+            return self.request(source.url, self.parse_list, cb_kwargs={"page": 1}, meta={"source": "lists"})
+        if isinstance(source, Feed):
+            return self.request(source.url, self.parse_feed, meta={"source": "feeds"})
+        return self.sitemap_request(source.url)
+
+    def sitemap_request(self, url: str, lastmod: str | None = None) -> scrapy.Request:
+        """A sitemap (or a robots.txt, for the sitemaps it names); `lastmod`: its date in the index
+        that named it (UTC ISO)."""
+        meta = {"source": "sitemaps", "max_page_size": self.settings.getint("PROFILE_SITEMAP_MAX_SIZE")}
+        if lastmod:
+            meta["lastmod"] = lastmod
+        return self.request(url, self.parse_sitemap, meta=meta)
 
     # -- entry points
-    def article_request(self, url: str, listed_at: str | None = None) -> scrapy.Request | None:
+    def article_request(self, url: str, listed_at: str | None = None, listed_by: str | None = None) -> scrapy.Request | None:
         canonical = self.profile.canonical_url(url)
         if not self.profile.is_article(canonical):
             return None
@@ -114,14 +147,27 @@ class ProfileSpider(scrapy.Spider):
             detail = f"listed at {listed_at}, before {self.since.isoformat()}"
             signals.send_skipped(self.crawler, canonical, "before_since", detail, count=False)
             return None
-        return self.request(
-            canonical, self.parse_article, meta={"article": True, "listed_at": listed_at}, priority=ARTICLE_PRIORITY
-        )
+        meta: dict[str, Any] = {"article": True, "listed_at": listed_at}
+        if listed_by:
+            meta["listed_by"] = listed_by
+        return self.request(canonical, self.parse_article, meta=meta, priority=ARTICLE_PRIORITY)
 
     def _moment(self, text: str | None) -> str | None:
         """A feed or sitemap date as UTC ISO 8601 (a bare day counts from its start, site time)."""
-        parsed = dates.parse(text, self.tz) if text else None
-        return parsed[0].astimezone(timezone.utc).isoformat() if parsed else None
+        if not text:
+            return None
+        try:
+            # A sitemap's W3C datetime, and many feeds' dates: read at once (dateutil, which reads
+            # every other form, costs 30 times as much, and a sitemap has up to 50,000 of them).
+            moment = datetime.fromisoformat(text.strip())
+        except ValueError:
+            parsed = dates.parse(text, self.tz)
+            if not parsed:
+                return None
+            moment = parsed[0]
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=self.tz)
+        return moment.astimezone(timezone.utc).isoformat()
 
     def parse_list(self, response: Response, page: int) -> Iterator[scrapy.Request]:
         if not isinstance(response, TextResponse):
@@ -165,16 +211,35 @@ class ProfileSpider(scrapy.Spider):
                 yield request
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        selector = Selector(text=None, body=response.body, type="xml")
-        selector.remove_namespaces()
-        for loc in selector.xpath("//sitemap/loc/text()").getall():
-            yield self.request(loc.strip(), self.parse_sitemap)
-        for url in selector.xpath("//url"):
-            loc = url.xpath("loc/text()").get()
-            if loc:
-                request = self.article_request(loc.strip(), self._moment(url.xpath("lastmod/text()").get()))
-                if request is not None:
-                    yield request
+        """The articles of a sitemap (dated by their `lastmod` or news publication date), the
+        sitemaps of an index (but those it dates before PROFILE_SINCE), or those a robots.txt names."""
+        stats = self.crawler.stats
+        read = read_sitemap(response, self.settings.getint("PROFILE_SITEMAP_MAX_SIZE"))
+        if read is None:
+            stats.inc_value("spider/sitemaps/invalid")
+            logger.warning("%s: not a sitemap (or larger than PROFILE_SITEMAP_MAX_SIZE once gunzipped); ignored", response.url)
+            return
+        if response.meta.get("truncated"):
+            logger.warning("%s: larger than PROFILE_SITEMAP_MAX_SIZE: its first entries only", response.url)
+        kind, entries = read
+        url = source_url(response)
+        newest: datetime | None = None
+        for entry in entries:
+            dated = self._moment(entry.dated)
+            moment = datetime.fromisoformat(dated) if dated else None
+            if moment and (newest is None or moment > newest):
+                newest = moment
+            if kind == "urlset":
+                request = self.article_request(entry.loc, dated, listed_by=url)
+            elif moment and self.since and moment < self.since:
+                stats.inc_value("spider/skipped/sitemap_before_since")
+                continue
+            else:
+                request = self.sitemap_request(urljoin(response.url, entry.loc), dated)
+            if request is not None:
+                yield request
+        stats.inc_value(f"spider/sitemaps/{kind}")
+        self.crawler.signals.send_catch_log(signal=signals.sitemap_read, url=url, kind=kind, newest=newest)
 
     # -- articles
     def parse_article(self, response: Response) -> Iterator[ArticlePage]:

@@ -51,8 +51,18 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _moment(text: str) -> datetime:
+def parse_iso(text: str) -> datetime:
+    """A time the crawl state wrote (UTC ISO 8601, `Z` or an offset)."""
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def listed_anew(page: PageState | None, listed_at: str | None) -> bool:
+    """Whether a feed or sitemap entry names an article the crawl has not fetched to the end, or
+    dates it after its last fetch (so that the crawl fetches it, unless told otherwise)."""
+    if page is None or not page.settled:
+        return True
+    assert page.fetched_at is not None
+    return listed_at is not None and parse_iso(listed_at) > parse_iso(page.fetched_at)
 
 
 def state_key(request: Request) -> str:
@@ -143,10 +153,10 @@ class IncrementalMiddleware:
     def _due(self, page: PageState, listed_at: str | None) -> str | None:
         """Why a known page is to be fetched again, or None."""
         assert page.fetched_at is not None
-        fetched = _moment(page.fetched_at)
+        fetched = parse_iso(page.fetched_at)
         if self.refresh_after is not None and self.clock() - fetched >= self.refresh_after:
             return "refresh_after"
-        if listed_at and _moment(listed_at) > fetched:
+        if listed_anew(page, listed_at):
             return "listed_changed"
         return None
 

@@ -1,6 +1,7 @@
-"""The crawl state: per article URL, what its last fetch found.
+"""The crawl state: per article URL, what its last fetch found; per source (list, feed, sitemap), when
+it was read and last changed, and whether it is retired.
 
-`StateStore` is what the incremental middleware asks of a store; STATE_STORE_CLASS names the one a
+`StateStore` is what the incremental and source-schedule middlewares ask of a store; STATE_STORE_CLASS names the one a
 crawl uses (a distributed crawl's is in Redis, harvester/distributed/state.py). The default,
 `CrawlState`, is SQLite in STATE_DIR/crawl.sqlite: embedded, so a scheduled crawl needs no server. WAL with synchronous=NORMAL: a killed process loses
 nothing committed (the OS holds it); a power cut may lose the last commits, whose pages the next
@@ -35,6 +36,17 @@ _COLUMNS = """
     error_at TEXT
 """
 
+_SOURCE_COLUMNS = """
+    url TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    read_at TEXT,
+    digest TEXT,
+    changed_at TEXT,
+    yielded_at TEXT,
+    retired_at TEXT
+"""
+
 # Outcomes worth another try at the next crawl: the page may be whole next time.
 RETRIED_OUTCOMES = ("no_document/bot_wall", "no_document/truncated")
 
@@ -64,13 +76,33 @@ class PageState:
         return self.fetched_at is not None and self.outcome is not None and self.outcome not in RETRIED_OUTCOMES
 
 
+@dataclass(frozen=True)
+class SourceState:
+    """What the crawl knows of one source: a list's first page, a feed, a sitemap or a robots.txt
+    read for its sitemaps. Times are UTC ISO 8601."""
+
+    url: str
+    site: str
+    kind: str  # "lists", "feeds", "sitemaps"
+    read_at: str | None = None  # the last read that a finished crawl completed
+    digest: str | None = None  # "sha256:<hex>" of the body then
+    changed_at: str | None = None  # its last change: as it dates itself, or a new body seen
+    yielded_at: str | None = None  # the last time an article it lists was new or due
+    retired_at: str | None = None  # when it was taken off the schedule (a dead sitemap); None: on it
+
+
 _NAMES = tuple(field.name for field in fields(PageState))
+_SOURCE_NAMES = tuple(field.name for field in fields(SourceState))
 
 
 class StateStore(Protocol):
     def get(self, url: str) -> PageState | None: ...
 
     def put(self, page: PageState) -> None: ...
+
+    def get_source(self, url: str) -> SourceState | None: ...
+
+    def put_source(self, source: SourceState) -> None: ...
 
     def close(self) -> None: ...
 
@@ -89,6 +121,7 @@ class CrawlState:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(f"CREATE TABLE IF NOT EXISTS pages ({_COLUMNS})")
+        self._db.execute(f"CREATE TABLE IF NOT EXISTS sources ({_SOURCE_COLUMNS})")
 
     def get(self, url: str) -> PageState | None:
         row = self._db.execute(f"SELECT {', '.join(_NAMES)} FROM pages WHERE url = ?", (url,)).fetchone()
@@ -97,6 +130,14 @@ class CrawlState:
     def put(self, page: PageState) -> None:
         marks = ", ".join("?" for _ in _NAMES)
         self._db.execute(f"INSERT OR REPLACE INTO pages ({', '.join(_NAMES)}) VALUES ({marks})", astuple(page))
+
+    def get_source(self, url: str) -> SourceState | None:
+        row = self._db.execute(f"SELECT {', '.join(_SOURCE_NAMES)} FROM sources WHERE url = ?", (url,)).fetchone()
+        return SourceState(*row) if row else None
+
+    def put_source(self, source: SourceState) -> None:
+        marks = ", ".join("?" for _ in _SOURCE_NAMES)
+        self._db.execute(f"INSERT OR REPLACE INTO sources ({', '.join(_SOURCE_NAMES)}) VALUES ({marks})", astuple(source))
 
     def __len__(self) -> int:
         return self._db.execute("SELECT count(*) FROM pages").fetchone()[0]

@@ -63,6 +63,7 @@ def canonicalizer(domain: str, scheme: str, hosts: Sequence[str]) -> Callable[[s
 FAMILY = CmsFamily(
     name=NAME,
     list_path="/news/list.php?mcode={section}",
+    article_template="/news/view.php?idx={id}",
     article_path=r"/news/view\.php\?idx=\d+",
     feeds=("/rss.php",),
     selectors=SELECTORS,

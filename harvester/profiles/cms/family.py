@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from harvester.profiles.base import Feed, LinkRule, ListPages, Selectors, SiteProfile
+from harvester.profiles.base import Feed, LinkRule, ListPages, Recrawl, Selectors, SiteProfile
 
 # (domain, scheme, hosts) -> a function mapping any URL of an article to its canonical URL.
 Canonicalizer = Callable[[str, str, Sequence[str]], Callable[[str], str]]
@@ -18,6 +18,8 @@ class CmsFamily:
     name: str
     # Path and query of a section list, with `{section}` for the section's code.
     list_path: str
+    # Path and query of an article, with `{id}` for its number (the canonical form).
+    article_template: str
     # Regex of the canonical article path and query.
     article_path: str
     feeds: tuple[str, ...]
@@ -34,14 +36,17 @@ class CmsFamily:
         name: str,
         title: str,
         domain: str,
-        sections: Sequence[str] = (),
+        sections: Mapping[str, str] | None = None,
         *,
         scheme: str = "https",
         feeds: Sequence[str] | None = None,
         aliases: Sequence[str] = (),
         custom_settings: dict[str, Any] | None = None,
+        recrawl: Recrawl = Recrawl(),
     ) -> SiteProfile:
-        """A newspaper on this CMS: its host, the code of each section list to crawl, its feeds."""
+        """A newspaper on this CMS: its host, the sections to crawl (code -> the name the paper
+        shows), its feeds (paths; None: the family's)."""
+        sections = dict(sections or {})
         bare = domain.removeprefix("www.")
         hosts = tuple(dict.fromkeys((domain, bare, f"m.{bare}", *aliases)))
         return SiteProfile(
@@ -61,4 +66,7 @@ class CmsFamily:
             canonicalize=self.canonicalizer(domain, scheme, hosts),
             meta_lines=self.meta_lines,
             custom_settings=dict(custom_settings or {}),
+            sections=sections,
+            cms=self.name,
+            recrawl=recrawl,
         )

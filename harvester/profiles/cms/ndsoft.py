@@ -60,6 +60,7 @@ def canonicalizer(domain: str, scheme: str, hosts: Sequence[str]) -> Callable[[s
 FAMILY = CmsFamily(
     name=NAME,
     list_path="/news/articleList.html?sc_section_code={section}&view_type=sm",
+    article_template="/news/articleView.html?idxno={id}",
     article_path=r"/news/articleView\.html\?idxno=\d+",
     feeds=("/rss/allArticle.xml",),
     selectors=SELECTORS,

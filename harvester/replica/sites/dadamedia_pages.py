@@ -16,10 +16,20 @@ class Site:
     paper: str
     sections: dict[str, str]
     most_read: tuple[tuple[str, str], ...]
+    # The CMS's URL templates (profiles/cms/dadamedia.py): `{section}`, `{id}`.
+    list_path: str
+    article_path: str
 
     @property
     def base(self) -> str:
         return f"{self.scheme}://{self.host}"
+
+    def list_link(self, code: str) -> str:
+        """A section list's root-relative address, escaped for an attribute."""
+        return _q(self.list_path.format(section=code))
+
+    def article_link(self, idx: int) -> str:
+        return _q(self.article_path.format(id=idx))
 
 
 def _q(value: str) -> str:
@@ -52,9 +62,9 @@ def _froala(article: NewsArticle) -> str:
 
 
 def _current_frame(site: Site, meta: str, title: str, head: str, content: str) -> str:
-    menu = "".join(f'<li><a href="/news/list.php?mcode={code}">{escape(name)}</a></li>' for code, name in site.sections.items())
+    menu = "".join(f'<li><a href="{site.list_link(code)}">{escape(name)}</a></li>' for code, name in site.sections.items())
     most_read = "".join(
-        f'<li><a href="/news/view.php?idx={30112 + number}"><strong class="title">{escape(headline)}</strong>'
+        f'<li><a href="{site.article_link(30112 + number)}"><strong class="title">{escape(headline)}</strong>'
         f'<p class="summary">{escape(summary)}</p></a></li>'
         for number, (headline, summary) in enumerate(site.most_read)
     )
@@ -115,7 +125,7 @@ def current_view(site: Site, meta: str, article: NewsArticle | None, _all: Seque
     if article is None:
         # A deleted article: the frame without its head or body.
         return _current_frame(site, meta, "", "", '<div class="article-wrap"><p class="no-data">해당 기사가 없습니다.</p></div>')
-    url = f"{site.base}/news/view.php?idx={article.id}"
+    url = site.base + site.article_path.format(id=article.id)
     section = site.sections.get(article.section, "")
     info = [f'<li><i class="fa fa-user-o"></i> {escape(article.reporter)} 기자</li>', f'<li><i class="fa fa-clock-o"></i> 등록 {article.published}</li>']
     if article.modified:
@@ -129,7 +139,7 @@ def current_view(site: Site, meta: str, article: NewsArticle | None, _all: Seque
 <meta property="og:site_name" content="{_q(site.paper)}">"""
     content = f"""<div class="article-wrap">
   <div class="article-head">
-    <div class="article-head-nav"><a href="/">HOME</a> <a href="/news/list.php?mcode={article.section}">{escape(section)}</a></div>
+    <div class="article-head-nav"><a href="/">HOME</a> <a href="{site.list_link(article.section)}">{escape(section)}</a></div>
     <div class="article-head-util"><button type="button" class="btn-mail" onclick="articleMail('{article.id}');">기사 메일전송</button></div>
     <div class="article-head-title">{escape(article.title)}</div>
     <div class="info-text">
@@ -157,27 +167,27 @@ def current_view(site: Site, meta: str, article: NewsArticle | None, _all: Seque
     <script>$(function(){{ articleViewCount('{article.id}'); }});</script>
   </div>
   <ul class="article-util">
-    <li><a href="/news/list.php?mcode={article.section}">목록 바로가기</a></li>
+    <li><a href="{site.list_link(article.section)}">목록 바로가기</a></li>
     <li><a href="javascript:articlePrint('{article.id}');">인쇄</a></li>
   </ul>
 </div>"""
     return _current_frame(site, meta, article.title, head, content)
 
 
-def _paging(mcode: str, page: int, pages: int) -> str:
+def _paging(site: Site, mcode: str, page: int, pages: int) -> str:
     on = ' class="on"'
     links = "".join(
-        f'<a href="/news/list.php?mcode={mcode}&amp;page={number}"{on if number == page else ""}>{number}</a>'
+        f'<a href="{site.list_link(mcode)}&amp;page={number}"{on if number == page else ""}>{number}</a>'
         for number in range(1, pages + 1)
     )
-    after = f'<a href="/news/list.php?mcode={mcode}&amp;page={page + 1}" class="next">다음</a>' if page < pages else ""
+    after = f'<a href="{site.list_link(mcode)}&amp;page={page + 1}" class="next">다음</a>' if page < pages else ""
     return f'<div class="paging">{links}{after}</div>'
 
 
-def _rows(articles: Sequence[NewsArticle], mcode: str) -> str:
+def _rows(site: Site, articles: Sequence[NewsArticle], mcode: str) -> str:
     rows = []
     for article in articles:
-        link = f"/news/view.php?idx={article.id}&amp;mcode={mcode}"
+        link = f"{site.article_link(article.id)}&amp;mcode={mcode}"
         image = next((block[1] for block in article.blocks if block[0] == "img"), "")
         thumb = f'<dd class="thumb"><a href="{link}"><img src="{_q(image)}" alt=""></a></dd>' if image else ""
         rows.append(
@@ -195,9 +205,9 @@ def current_list(site: Site, meta: str, mcode: str, articles: Sequence[NewsArtic
     content = f"""<div class="list-wrap">
   <h2 class="list-title">{escape(site.sections[mcode])}</h2>
   <div class="basicList">
-{_rows(articles, mcode)}
+{_rows(site, articles, mcode)}
   </div>
-  {_paging(mcode, page, pages)}
+  {_paging(site, mcode, page, pages)}
 </div>"""
     return _current_frame(site, meta, site.sections[mcode], "", content)
 
@@ -220,7 +230,7 @@ def _old_body(article: NewsArticle) -> str:
 
 
 def _old_frame(site: Site, meta: str, title: str, content: str) -> str:
-    menu = " | ".join(f'<a href="/news/list.php?mcode={code}">{escape(name)}</a>' for code, name in site.sections.items())
+    menu = " | ".join(f'<a href="{site.list_link(code)}">{escape(name)}</a>' for code, name in site.sections.items())
     return f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
 <html xmlns="http://www.w3.org/1999/xhtml" lang="ko" xml:lang="ko">
 <head>
@@ -266,7 +276,7 @@ def old_view(site: Site, meta: str, article: NewsArticle | None, _all: Sequence[
 {_old_body(article)}
     </div>
   </div>
-  <div class="viewBottom"><a href="/news/list.php?mcode={article.section}">목록 바로가기</a></div>
+  <div class="viewBottom"><a href="{site.list_link(article.section)}">목록 바로가기</a></div>
 </div>"""
     return _old_frame(site, meta, article.title, content)
 
@@ -274,7 +284,7 @@ def old_view(site: Site, meta: str, article: NewsArticle | None, _all: Sequence[
 def old_list(site: Site, meta: str, mcode: str, articles: Sequence[NewsArticle], page: int, pages: int) -> str:
     content = f"""<h2 class="listTitle">{escape(site.sections[mcode])}</h2>
 <div class="basicList">
-{_rows(articles, mcode)}
+{_rows(site, articles, mcode)}
 </div>
-{_paging(mcode, page, pages)}"""
+{_paging(site, mcode, page, pages)}"""
     return _old_frame(site, meta, site.sections[mcode], content)

@@ -27,16 +27,22 @@ import hashlib
 import json
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime
 from datetime import datetime, timedelta, timezone
 from html import escape
 from importlib import resources
 
+from harvester.profiles import SiteProfile
+from harvester.profiles.faults import FAULTS
 from harvester.replica.http import ReplicaRequest, ReplicaResponse, html, not_found, text
+from harvester.replica.sites.pages import served_hosts
 
-HOST, MOBILE, ELSEWHERE = "news.faults.test", "m.faults.test", "news.elsewhere.test"
-MCODE = "m247tk9"
+# The site's hosts and its one section list, as its profile names them; and a host of another site.
+HOST, MOBILE = FAULTS.hosts
+MCODE = next(iter(FAULTS.sections))
+ELSEWHERE = "news.elsewhere.test"
 ROWS_PER_PAGE = 10
 ROBOTS = {
     HOST: "User-agent: *\nDisallow: /news/view.php?idx=2007\nDisallow: /admin/\n",
@@ -221,9 +227,12 @@ CHALLENGE_PAGE = """<!DOCTYPE html><html lang="en-US"><head><title>Just a moment
 class FaultSite:
     """Answers requests for news.faults.test and m.faults.test."""
 
-    hosts = (HOST, MOBILE)
+    @staticmethod
+    def copies(profile: SiteProfile) -> bool:
+        return profile is FAULTS
 
-    def __init__(self) -> None:
+    def __init__(self, profiles: Sequence[SiteProfile] = (FAULTS,)) -> None:
+        self.hosts = served_hosts(profiles)
         self.name, self.articles, self.mobile = load()
         self.tries: Counter[str] = Counter()
         self.revision: Counter[int] = Counter()
@@ -325,3 +334,6 @@ class FaultSite:
         ):
             return ReplicaResponse(304, b"", validators)
         return ReplicaResponse(200, body, (("Content-Type", "text/html; charset=UTF-8"), *validators))
+
+
+COPY = FaultSite

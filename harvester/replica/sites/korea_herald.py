@@ -11,29 +11,43 @@ migrated article's `view.php?ud=` answering 301 to its `/article/{id}`; G3 secti
 (`ul.main_sec_li`), with AP-style dates; RSS `/rss/kh_National` and the legacy
 `/common/rss_xml.php?ct=102`, whose links double `view.php?ud=`; robots.txt [seen in public code
 and issue threads]. Lists hold 2 rows a page, so that a handful of articles spans pages.
+Sitemaps [infer: no public source shows the site's]: robots.txt names a sitemap index,
+`/sitemap_index.xml`, of daily Google News sitemaps `/sitemap/news-YYYY-MM-DD.xml` (one per day
+with articles; an entry's `lastmod` is the article's last update, `news:publication_date` its
+publication; the index dates each day by its newest update) and the rolling `/sitemap/news.xml`
+of the latest articles, which the site regenerates all the time (the index dates it now).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime
 from html import escape
 from typing import Any
 
+from harvester.profiles import SiteProfile
 from harvester.replica.http import ReplicaRequest, ReplicaResponse, html, text
-from harvester.replica.sites.pages import load_data, page_number
+from harvester.replica.sites.pages import copied, load_data, page_number, served_hosts
+from harvester.replica.sites.sitemaps import Entry, news_sitemap, sitemap_index, xml
 
-HOSTS = ("www.koreaherald.com", "koreaherald.com")
 ROWS_PER_PAGE = 2
 LEGACY_CT = "020101000000"
 ROBOTS_TXT = """User-agent: *
 Disallow: /search/
 Disallow: /admin/
 Disallow: /pop/
+
+Sitemap: https://www.koreaherald.com/sitemap_index.xml
+Sitemap: https://www.koreaherald.com/sitemap/news.xml
 """
+SITE = "https://www.koreaherald.com"
+_DAILY_SITEMAP = re.compile(r"/sitemap/news-(\d{4}-\d{2}-\d{2})\.xml")
+LATEST = 2  # articles in the rolling news sitemap
 KST = timezone(timedelta(hours=9))
 AP_MONTHS = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.")
 
@@ -340,13 +354,51 @@ class KoreaHeraldPages:
 """
 
 
+def _entry(article: Article) -> Entry:
+    return Entry(
+        f"{SITE}{article.path}",
+        lastmod=article.updated.replace(tzinfo=KST).isoformat(),
+        published=article.published.replace(tzinfo=KST).isoformat(),
+        title=article.title,
+    )
+
+
+class KoreaHeraldSitemaps:
+    """The site's sitemap index, daily news sitemaps and rolling news sitemap."""
+
+    def __init__(self, articles: tuple[Article, ...]) -> None:
+        self.articles = articles
+
+    def day(self, day: date) -> list[Article]:
+        return [article for article in self.articles if article.published.date() == day]
+
+    def index(self) -> bytes:
+        days = sorted({article.published.date() for article in self.articles}, reverse=True)
+        entries = [Entry(f"{SITE}/sitemap/news.xml", lastmod=datetime.now(KST).isoformat(timespec="seconds"))]
+        for day in days:
+            newest = max(article.updated for article in self.day(day)).replace(tzinfo=KST)
+            entries.append(Entry(f"{SITE}/sitemap/news-{day.isoformat()}.xml", lastmod=newest.isoformat()))
+        return sitemap_index(entries)
+
+    def daily(self, day: date) -> bytes | None:
+        articles = self.day(day)
+        return news_sitemap((_entry(a) for a in articles), "The Korea Herald", "en") if articles else None
+
+    def latest(self) -> bytes:
+        return news_sitemap((_entry(a) for a in self.articles[:LATEST]), "The Korea Herald", "en")
+
+
 class KoreaHeraldSite:
-    """Answers requests for www.koreaherald.com."""
+    """Answers requests for www.koreaherald.com, at the hosts its profile names."""
 
-    hosts = HOSTS
+    @staticmethod
+    def copies(profile: SiteProfile) -> bool:
+        return profile.name == "korea_herald"
 
-    def __init__(self) -> None:
+    def __init__(self, profiles: Sequence[SiteProfile] = ()) -> None:
+        self.hosts = served_hosts(profiles or copied(self.copies))
         self.pages = KoreaHeraldPages(load_articles())
+        self.sitemaps = KoreaHeraldSitemaps(self.pages.articles)
 
     def __call__(self, request: ReplicaRequest) -> ReplicaResponse:
         if "Mozilla/" not in (request.header("User-Agent") or ""):
@@ -355,6 +407,14 @@ class KoreaHeraldSite:
         pages = self.pages
         if path == "/robots.txt":
             return text(ROBOTS_TXT)
+        if path == "/sitemap_index.xml":
+            return xml(self.sitemaps.index())
+        if path == "/sitemap/news.xml":
+            return xml(self.sitemaps.latest())
+        daily = _DAILY_SITEMAP.fullmatch(path)
+        sitemap = self.sitemaps.daily(date.fromisoformat(daily.group(1))) if daily else None
+        if sitemap is not None:
+            return xml(sitemap)
         if path == "/rss/kh_National" or (path == "/common/rss_xml.php" and query.get("ct") == "102"):
             body = pages.feed(legacy=path != "/rss/kh_National").encode("utf-8")
             return ReplicaResponse(200, body, (("Content-Type", "application/rss+xml; charset=utf-8"),))
@@ -374,3 +434,6 @@ class KoreaHeraldSite:
             if article is not None:
                 return html(pages.g3(article))
         return html(_frame("Page not found", '<div class="error"><p>The page you requested was not found.</p></div>'), 404)
+
+
+COPY = KoreaHeraldSite

@@ -9,6 +9,10 @@ type and insttCode; RSS 2.0 feeds under `/koreanet/rss/` whose links spell secti
 robots.txt. Article bodies are editor HTML: centred photos whose alt text holds the Korean
 caption, a small-print English caption, a 'By ...' paragraph, empty `<p><br></p>` spacers.
 The page markup is [infer] (no saved page exists); the URL scheme and quirks are [seen].
+Sitemaps [infer: no public source shows the site's]: robots.txt names a gzipped sitemap index,
+`/sitemap_index.xml.gz` (no lastmod), of gzipped daily Google News sitemaps,
+`/sitemap/news-YYYY-MM-DD.xml.gz`, one per day with articles (News Focus and press releases),
+each entry dated by its `news:publication_date` only (09:00 KST, as the feeds date them).
 Lists hold fewer rows per page than the real 10, so that a handful of articles spans pages.
 `KoreaNetPages` renders the pages; the archive copy (pa_webarchives.py) reuses it.
 """
@@ -16,16 +20,19 @@ Lists hold fewer rows per page than the real 10, so that a handful of articles s
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from email.utils import format_datetime
 from html import escape
 from typing import Any
 
+from harvester.profiles import SiteProfile
 from harvester.replica.http import ReplicaRequest, ReplicaResponse, html, text
-from harvester.replica.sites.pages import load_data, page_number
+from harvester.replica.sites.pages import copied, load_data, page_number, served_hosts
+from harvester.replica.sites.sitemaps import Entry, gzipped, news_sitemap, sitemap_index
 
-HOSTS = ("www.korea.net", "korea.net")
 GATE_COOKIE = "AWSALB"
 NEWS_PER_PAGE = 3
 PRESS_PER_PAGE = 2
@@ -33,7 +40,11 @@ ROBOTS_TXT = """User-agent: *
 Disallow: /Search
 Disallow: /common/download
 Allow: /
+
+Sitemap: https://www.korea.net/sitemap_index.xml.gz
 """
+SITEMAP_INDEX = "/sitemap_index.xml.gz"
+_DAILY_SITEMAP = re.compile(r"/sitemap/news-(\d{4}-\d{2}-\d{2})\.xml\.gz")
 SITE_TITLE = "Korea.net : The official website of the Republic of Korea"
 # The feeds: path under /koreanet/rss/ -> (channel title, sections or "press").
 FEEDS = {
@@ -363,6 +374,24 @@ class KoreaNetPages:
 </rss>
 """
 
+    # -- sitemaps (the live site's only)
+    def days(self) -> list[date]:
+        """The days with articles, newest first."""
+        return sorted({article.date for article in self.articles}, reverse=True)
+
+    def sitemap_index(self) -> bytes:
+        return sitemap_index(Entry(f"https://www.korea.net/sitemap/news-{day.isoformat()}.xml.gz") for day in self.days())
+
+    def daily_sitemap(self, day: date) -> bytes | None:
+        articles = [article for article in self.articles if article.date == day]
+        if not articles:
+            return None
+        entries = (
+            Entry(f"https://www.korea.net{a.path}", published=f"{a.date.isoformat()}T09:00:00+09:00", title=a.title)
+            for a in articles
+        )
+        return news_sitemap(entries, "Korea.net", "en")
+
     # -- routing (shared with the archive copy)
     def page(self, path: str, query: dict[str, str]) -> str | None:
         """The page at a path, or None when the site has none there."""
@@ -393,11 +422,14 @@ class KoreaNetPages:
 
 
 class KoreaNetSite:
-    """Answers requests for www.korea.net."""
+    """Answers requests for www.korea.net, at the hosts its profile names."""
 
-    hosts = HOSTS
+    @staticmethod
+    def copies(profile: SiteProfile) -> bool:
+        return profile.name == "korea_net"
 
-    def __init__(self) -> None:
+    def __init__(self, profiles: Sequence[SiteProfile] = ()) -> None:
+        self.hosts = served_hosts(profiles or copied(self.copies))
         self.pages = KoreaNetPages(load_articles(load_data("korea_net.json")["articles"]))
 
     def __call__(self, request: ReplicaRequest) -> ReplicaResponse:
@@ -414,6 +446,12 @@ class KoreaNetSite:
             ))
         if request.path == "/robots.txt":
             return text(ROBOTS_TXT)
+        if request.path == SITEMAP_INDEX:
+            return gzipped(self.pages.sitemap_index())
+        daily = _DAILY_SITEMAP.fullmatch(request.path)
+        sitemap = self.pages.daily_sitemap(date.fromisoformat(daily.group(1))) if daily else None
+        if sitemap is not None:
+            return gzipped(sitemap)
         if request.path.startswith("/koreanet/rss/"):
             key = request.path[len("/koreanet/rss/"):].strip("/")
             if key in FEEDS:
@@ -422,3 +460,6 @@ class KoreaNetSite:
         if page is None:
             return html(self.pages.not_found(), status=404)
         return html(page)
+
+
+COPY = KoreaNetSite

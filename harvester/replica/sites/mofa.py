@@ -12,15 +12,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from html import escape
 from importlib import resources
+from urllib.parse import parse_qs, urlsplit
 
+from harvester.profiles import Feed, ListPages, SiteProfile
 from harvester.replica.http import ReplicaRequest, ReplicaResponse, html, not_found, text
+from harvester.replica.sites.pages import copied, served_hosts
 
-HOSTS = ("www.mofa.go.kr", "mofa.go.kr")
 ROWS_PER_PAGE = 10
 PAGES_PER_BLOCK = 10  # page numbers the pager shows at once
 GATE_COOKIE = "TMOSHCooKie"
@@ -69,6 +73,25 @@ class Board:
 
     def find(self, seq: int) -> Article | None:
         return next((article for article in self.articles if article.seq == seq), None)
+
+
+# A board list as MOFA's profiles name it: /{site}/brd/{board}/list.do.
+_BOARD_LIST = re.compile(r"^/(\w+)/brd/(m_\d+)/list\.do$")
+# What each board's pages call it, the menu it sits in, and its feed's channel title.
+BOARD_NAMES = {
+    "m_5676": ("Press Releases", "Press", "영문대표홈페이지 > Press > Press Releases"),
+    "m_4080": ("보도자료", "브리핑", "외교부 > 브리핑 > 보도자료"),
+}
+
+
+def board_of(profile: SiteProfile) -> tuple[str, str, str] | None:
+    """(site section, board, feed id) of the board a MOFA profile crawls, from its list and feed URLs."""
+    lists = [_BOARD_LIST.match(urlsplit(s.url).path) for s in profile.sources if isinstance(s, ListPages)]
+    feeds = [parse_qs(urlsplit(s.url).query).get("brdId", [""])[0] for s in profile.sources if isinstance(s, Feed)]
+    match = next((found for found in lists if found), None)
+    if match is None or not feeds or match.group(2) not in BOARD_NAMES:
+        return None
+    return match.group(1), match.group(2), feeds[0]
 
 
 def load_board(data_file: str, site: str, feed_id: str, name: str, section: str) -> Board:
@@ -376,18 +399,26 @@ def feed(board: Board, channel_title: str) -> str:
 
 
 class MofaSite:
-    """Answers requests for www.mofa.go.kr."""
+    """Answers requests for www.mofa.go.kr: one board per MOFA board profile (its articles in
+    data/<profile>.json), at the hosts the profiles name."""
 
-    hosts = HOSTS
+    @staticmethod
+    def copies(profile: SiteProfile) -> bool:
+        return "www.mofa.go.kr" in profile.hosts and board_of(profile) is not None
 
-    def __init__(self) -> None:
-        english = load_board("mofa_en.json", "eng", "302", "Press Releases", "Press")
-        korean = load_board("mofa_ko.json", "www", "235", "보도자료", "브리핑")
-        self.boards = {english.board: english, korean.board: korean}
-        self.feeds = {
-            english.feed_id: (english, "영문대표홈페이지 > Press > Press Releases"),
-            korean.feed_id: (korean, "외교부 > 브리핑 > 보도자료"),
-        }
+    def __init__(self, profiles: Sequence[SiteProfile] = ()) -> None:
+        profiles = profiles or copied(self.copies)
+        self.hosts = served_hosts(profiles)
+        self.boards: dict[str, Board] = {}
+        self.feeds: dict[str, tuple[Board, str]] = {}
+        for profile in profiles:
+            found = board_of(profile)
+            assert found is not None
+            site, board_id, feed_id = found
+            name, section, channel = BOARD_NAMES[board_id]
+            board = load_board(f"{profile.name}.json", site, feed_id, name, section)
+            self.boards[board.board] = board
+            self.feeds[feed_id] = (board, channel)
 
     def __call__(self, request: ReplicaRequest) -> ReplicaResponse:
         if GATE_COOKIE not in request.cookies:
@@ -418,3 +449,6 @@ class MofaSite:
             article = board.find(int(seq)) if seq.isdigit() else None
             return html(view_page(board, article) if article else invalid_access(board))
         return not_found()
+
+
+COPY = MofaSite

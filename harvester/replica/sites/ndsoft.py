@@ -1,4 +1,6 @@
-"""Copy of a newspaper on the ND Soft CMS: www.kado.net (강원도민일보), in ND Soft's current skin.
+"""Copies of newspapers on the ND Soft CMS, in its current skin: one copy per profile of the family
+(its hosts, name, sections and the family's URLs), its articles and its footer in
+data/news/<profile name>.json. The one the replica holds: www.kado.net (강원도민일보).
 
 Section lists `/news/articleList.html?sc_section_code=S1N4&view_type=sm` with `&page=N` (rows
 `#section-list > ul > li`, `h4.titles a`, `ul.pagination`), article pages
@@ -12,10 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
+from urllib.parse import urlsplit
 
+from harvester.profiles import Feed, SiteProfile
+from harvester.profiles.cms.ndsoft import FAMILY
 from harvester.replica.http import ReplicaRequest, ReplicaResponse, html, not_found
 from harvester.replica.http import text as plain_text
-from harvester.replica.sites.news import NewsArticle, load_articles, page_of, query_int, rss, text
+from harvester.replica.sites.news import NewsArticle, load_articles, origin, page_of, paper_data, query_int, route, rss, text
+from harvester.replica.sites.pages import served_hosts
 
 ROBOTS_TXT = """User-agent: *
 Disallow: /member/
@@ -24,6 +30,7 @@ Disallow: /news/userArticleWriteForm.html
 Allow: /
 """
 DATE = "%Y.%m.%d %H:%M"
+LIST, ARTICLE = route(FAMILY.list_path), route(FAMILY.article_template)
 
 
 def _q(value: str) -> str:
@@ -56,39 +63,57 @@ def _body(article: NewsArticle) -> str:
     return "\n".join(parts)
 
 
-class KadoSite:
-    """Answers requests for www.kado.net."""
+class NdsoftSite:
+    """Answers for one newspaper on the ND Soft CMS."""
 
-    hosts = ("www.kado.net", "kado.net", "m.kado.net")
-    paper = "강원도민일보"
-    sections = {"S1N1": "정치", "S1N4": "사회"}
     rows_per_page = 5
 
-    def __init__(self) -> None:
-        self.articles = load_articles("kado.json", "idxno")
+    @staticmethod
+    def copies(profile: SiteProfile) -> bool:
+        return profile.cms == FAMILY.name
+
+    def __init__(self, profiles: Sequence[SiteProfile]) -> None:
+        profile = profiles[0]
+        data = paper_data(profile)
+        self.hosts = served_hosts(profiles)
+        self.scheme, host = origin(profile)
+        self.base = f"{self.scheme}://{host}"
+        self.mobile = f"https://m.{host.removeprefix('www.')}/"
+        self.paper = profile.title
+        self.sections = dict(profile.sections)
+        self.feeds = {urlsplit(source.url).path for source in profile.sources if isinstance(source, Feed)}
+        self.company, self.address = data["company_page"], data["address"]
+        self.articles = load_articles(data, "idxno")
         self.by_id = {article.id: article for article in self.articles}
 
     def __call__(self, request: ReplicaRequest) -> ReplicaResponse:
-        if request.scheme != "https":
-            return ReplicaResponse(301, b"", (("Location", f"https://{request.host}{request.target}"),))
+        if request.scheme != self.scheme:
+            return ReplicaResponse(301, b"", (("Location", f"{self.scheme}://{request.host}{request.target}"),))
         path, query = request.path, request.query
         if path == "/robots.txt":
             return plain_text(ROBOTS_TXT)
-        if path == "/rss/allArticle.xml":
+        if path in self.feeds:
             return self.feed()
-        if path == "/news/articleList.html" and query.get("sc_section_code") in self.sections:
-            return html(self.list_page(query["sc_section_code"], query_int(query, "page")))
-        if path == "/news/articleView.html":
-            article = self.by_id.get(query_int(query, "idxno", 0))
+        if path == LIST[0] and query.get(LIST[1]) in self.sections:
+            return html(self.list_page(query[LIST[1]], query_int(query, "page")))
+        if path == ARTICLE[0]:
+            article = self.by_id.get(query_int(query, ARTICLE[1], 0))
             if article is None:
                 return html('<script>alert("삭제된 기사이거나 없는 기사입니다."); history.back();</script>')
             return html(self.view_page(article))
         return not_found()
 
+    def list_link(self, code: str) -> str:
+        """A section list's root-relative address, escaped for an attribute."""
+        return _q(FAMILY.list_path.format(section=code))
+
+    def article_link(self, idxno: int) -> str:
+        return _q(FAMILY.article_template.format(id=idxno))
+
     # -- pages
     def frame(self, title: str, head: str, content: str, side: str = "") -> str:
         menu = "".join(
-            f'<li><a href="/news/articleList.html?sc_section_code={code}&amp;view_type=sm">{escape(name)}</a></li>'
+            f'<li><a href="{self.list_link(code)}">{escape(name)}</a></li>'
             for code, name in self.sections.items()
         )
         return f"""<!doctype html>
@@ -117,10 +142,10 @@ class KadoSite:
   </div>
 </div>
 <footer id="user-footer">
-  <ul class="footer-menu"><li><a href="/com/kado.html">회사소개</a></li><li><a href="/member/privacy.html">개인정보처리방침</a></li><li><a href="/rss/">RSS</a></li></ul>
-  <address>강원특별자치도 춘천시 후석로 462번길 22 | 강원도민일보</address>
+  <ul class="footer-menu"><li><a href="{_q(self.company)}">회사소개</a></li><li><a href="/member/privacy.html">개인정보처리방침</a></li><li><a href="/rss/">RSS</a></li></ul>
+  <address>{escape(self.address)} | {escape(self.paper)}</address>
   <p class="copyright">Copyright &copy; 2023 {escape(self.paper)}. All rights reserved.</p>
-  <a href="https://m.kado.net/" class="mobile-link">모바일버전</a>
+  <a href="{_q(self.mobile)}" class="mobile-link">모바일버전</a>
 </footer>
 </div>
 </body>
@@ -129,14 +154,14 @@ class KadoSite:
 
     def most_read(self) -> str:
         items = "".join(
-            f'<li><a href="/news/articleView.html?idxno={article.id}"><em class="number">{number}</em>'
+            f'<li><a href="{self.article_link(article.id)}"><em class="number">{number}</em>'
             f'<span class="auto-titles">{escape(article.title)}</span></a></li>'
             for number, article in enumerate(self.articles[:5], 1)
         )
         return f'<div id="skin-12" class="box-skin"><header class="header"><h2 class="title">많이 본 뉴스</h2></header><ul class="auto-marbtm-10">{items}</ul></div>'
 
     def view_page(self, article: NewsArticle) -> str:
-        url = f"https://www.kado.net/news/articleView.html?idxno={article.id}"
+        url = self.base + FAMILY.article_template.format(id=article.id)
         section = self.sections[article.section]
         info = [
             f'<li><i class="icon-user-o"></i> {escape(article.reporter)} 기자</li>',
@@ -154,7 +179,7 @@ class KadoSite:
 <meta property="article:published_time" content="{published_iso}">
 <meta property="article:section" content="{_q(section)}">"""
         content = f"""<div class="article-view-head">
-<nav class="breadcrumbs"><a href="/">홈</a> <a href="/news/articleList.html?sc_section_code={article.section}&amp;view_type=sm">{escape(section)}</a></nav>
+<nav class="breadcrumbs"><a href="/">홈</a> <a href="{self.list_link(article.section)}">{escape(section)}</a></nav>
 <header class="article-view-header">
   <div class="box-titles"><h3 class="heading">{escape(article.title)}</h3></div>
   <div class="info-group">
@@ -185,7 +210,7 @@ class KadoSite:
 </article>
 <div class="view-copyright">저작권자 &copy; {escape(self.paper)} 무단전재 및 재배포 금지</div>
 <div class="view-bottom">
-  <ul class="tag-group"><li><a href="/news/articleList.html?sc_section_code={article.section}&amp;view_type=sm">{escape(section)} 다른 기사</a></li></ul>
+  <ul class="tag-group"><li><a href="{self.list_link(article.section)}">{escape(section)} 다른 기사</a></li></ul>
 </div>
 </div>"""
         return self.frame(article.title, head, content, self.most_read())
@@ -198,7 +223,7 @@ class KadoSite:
     def _list(self, code: str, shown: Sequence[NewsArticle], page: int, pages: int, total: int) -> str:
         items = []
         for article in shown:
-            link = f"/news/articleView.html?idxno={article.id}"
+            link = self.article_link(article.id)
             items.append(
                 f"""<li>
   <h4 class="titles"><a href="{link}" target="_top">{escape(article.title)}</a></h4>
@@ -208,7 +233,7 @@ class KadoSite:
             )
 
         def href(number: int) -> str:
-            return f"/news/articleList.html?page={number}&amp;total={total}&amp;sc_section_code={code}&amp;view_type=sm&amp;box_idxno="
+            return f"{LIST[0]}?page={number}&amp;total={total}&amp;sc_section_code={code}&amp;view_type=sm&amp;box_idxno="
 
         numbers = "".join(
             f'<li class="current"><a>{number}</a></li>' if number == page else f'<li><a href="{href(number)}">{number}</a></li>'
@@ -230,12 +255,15 @@ class KadoSite:
         items = (
             {
                 "title": article.title,
-                "link": f"https://www.kado.net/news/articleView.html?idxno={article.id}",
+                "link": self.base + FAMILY.article_template.format(id=article.id),
                 "description": article.lede,
                 "author": article.reporter,
                 "date": article.moment(DATE),
             }
             for article in self.articles
         )
-        channel = {"title": f"{self.paper} - 전체기사", "link": "https://www.kado.net", "description": "강원도민일보 전체기사"}
+        channel = {"title": f"{self.paper} - 전체기사", "link": self.base, "description": f"{self.paper} 전체기사"}
         return ReplicaResponse(200, rss(channel, items).encode("utf-8"), (("Content-Type", "application/xml"),))
+
+
+COPY = NdsoftSite

@@ -1,22 +1,26 @@
-"""What the copies of Korean news CMS sites share: article data, paging, RSS, body markup helpers.
+"""What the copies of Korean news CMS sites share: article data, paging, RSS, body markup helpers,
+and the paper's address and URL shapes, from its profile and its CMS family.
 
-Article data lives in `harvester/replica/data/news/<paper>.json`: per article its id, section,
-title, reporter, dates as the site prints them, and its body as blocks: `["p", text]`,
+Article data lives in `harvester/replica/data/news/<profile name>.json`: per article its id,
+section, title, reporter, dates as the site prints them, and its body as blocks: `["p", text]`,
 `["img", src, caption]` (an empty caption: none), `["h", text]` (a bold subhead), `["nbsp"]` and
-`["br"]` (the empty paragraphs editors leave), `["ad"]` (an ad slot inside the body).
+`["br"]` (the empty paragraphs editors leave), `["ad"]` (an ad slot inside the body). Beside the
+articles, what the copy of that one paper needs of its own (its template, charset, chrome).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
 from html import escape
-from importlib import resources
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
+
+from harvester.profiles import SiteProfile
+from harvester.replica.sites.pages import load_data
 
 KST = ZoneInfo("Asia/Seoul")
 
@@ -42,9 +46,29 @@ class NewsArticle:
         return datetime.strptime(self.published, layout).replace(tzinfo=KST)
 
 
-def load_articles(data_file: str, id_key: str) -> tuple[NewsArticle, ...]:
+def paper_data(profile: SiteProfile) -> dict[str, Any]:
+    """data/news/<profile name>.json: the paper's articles and what its copy needs of its own."""
+    return load_data(f"news/{profile.name}.json")
+
+
+def origin(profile: SiteProfile) -> tuple[str, str]:
+    """(scheme, host) the paper serves its pages at: those of its first source."""
+    parts = urlsplit(profile.sources[0].url)
+    return parts.scheme, parts.hostname or profile.hosts[0]
+
+
+def route(template: str) -> tuple[str, str]:
+    """(path, query key of the placeholder) of a URL template such as '/news/list.php?mcode={section}'.
+
+    >>> route("/news/articleList.html?sc_section_code={section}&view_type=sm")
+    ('/news/articleList.html', 'sc_section_code')
+    """
+    path, _, query = template.partition("?")
+    return path, next(key for key, value in parse_qsl(query) if value.startswith("{"))
+
+
+def load_articles(data: dict[str, Any], id_key: str) -> tuple[NewsArticle, ...]:
     """The paper's articles, newest first."""
-    raw = resources.files("harvester.replica").joinpath("data", "news", data_file).read_text("utf-8")
     articles = [
         NewsArticle(
             id=item[id_key],
@@ -57,7 +81,7 @@ def load_articles(data_file: str, id_key: str) -> tuple[NewsArticle, ...]:
             subtitles=tuple(item.get("subtitles") or item.get("subheading") or ()),
             email=item.get("email", ""),
         )
-        for item in json.loads(raw)["articles"]
+        for item in data["articles"]
     ]
     return tuple(sorted(articles, key=lambda article: article.id, reverse=True))
 

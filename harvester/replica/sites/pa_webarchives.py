@@ -13,16 +13,17 @@ rendered by the korea.net copy; the president.go.kr markup is [infer].
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from html import escape
 from typing import Any
 
+from harvester.profiles import SiteProfile
 from harvester.replica.http import ReplicaRequest, ReplicaResponse, html, text
 from harvester.replica.sites.korea_net import KoreaNetPages, load_articles
-from harvester.replica.sites.pages import load_data, page_number
+from harvester.replica.sites.pages import copied, load_data, page_number, served_hosts
 
-HOSTS = ("webarchives.pa.go.kr",)
 PRESIDENT = "www.president.go.kr"
 KOREA_NET = "www.korea.net"
 NOTICES_PER_PAGE = 2
@@ -186,11 +187,14 @@ class PresidentPages:
 
 
 class PaWebArchivesSite:
-    """Answers requests for webarchives.pa.go.kr."""
+    """Answers requests for webarchives.pa.go.kr, at the hosts its profile names."""
 
-    hosts = HOSTS
+    @staticmethod
+    def copies(profile: SiteProfile) -> bool:
+        return profile.name == "pa_webarchives"
 
-    def __init__(self) -> None:
+    def __init__(self, profiles: Sequence[SiteProfile] = ()) -> None:
+        self.hosts = served_hosts(profiles or copied(self.copies))
         data = load_data("pa_webarchives.json")
         self.era = data["era"]
         self.sites = {
@@ -218,3 +222,6 @@ class PaWebArchivesSite:
 <p>주소가 잘못 입력되었거나, 보존되지 않은 페이지입니다.</p>
 <a href="http://www.pa.go.kr">대통령기록관 홈페이지</a></div></body></html>
 """
+
+
+COPY = PaWebArchivesSite
