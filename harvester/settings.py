@@ -59,6 +59,8 @@ DOWNLOADER_MIDDLEWARES = {
     "harvester.spiders.redirect.SelfRedirectMiddleware": 600,
     # Last before the downloader: sees requests as sent and responses as received.
     "harvester.capture.middleware.CaptureMiddleware": 950,
+    # After it: once the crawl stops, nothing is sent, and what is not goes back to the queue.
+    "harvester.state.stopping.GracefulStop": 990,
 }
 # Scrapy's HTTP/1.1 handler, teeing the bytes of each exchange for the capture middleware.
 DOWNLOAD_HANDLERS = {
@@ -68,6 +70,9 @@ DOWNLOAD_HANDLERS = {
 EXTENSIONS = {
     # First: refuses a second crawl of the same output folder before anything opens a file.
     "harvester.state.lock.OutputLock": 10,
+    # Scrapy's, with a full disk said in one line (state/jobs.py).
+    "scrapy.extensions.spiderstate.SpiderState": None,
+    "harvester.state.jobs.JobSpiderState": 0,
     "harvester.state.disk.DiskGuard": 100,
     "harvester.fetch.crawldelay.CrawlDelay": 100,
     "harvester.fetch.sizecap.PageSizeCap": 100,
@@ -79,6 +84,8 @@ ADDONS = {
     # below, and adds the worker's extension and seed middleware.
     "harvester.distributed.addon.Distributed": 0,
 }
+# Scrapy's, with a full disk said in one line; the job is then not kept (state/jobs.py).
+SCHEDULER = "harvester.state.jobs.JobScheduler"
 ITEM_PIPELINES = {
     "harvester.extraction.pipeline.ExtractionPipeline": 300,
     # `harvester rebuild MANIFEST` puts harvester.rebuild.pipeline.RebuildPipeline in its place.
@@ -133,6 +140,7 @@ STATE_STORE_CLASS = "harvester.state.store.CrawlState"  # the crawl state: SQLit
 STATE_LOCK_CLASS = "harvester.state.lock.FolderLock"  # the output folder's lock: one crawl at a time
 STATE_REFRESH_AFTER = -1.0  # days after which a known article is fetched again; negative: never
 STATE_MIN_FREE_SPACE = 64 * 1024 * 1024  # bytes free below which the crawl stops (disk_full)
+STATE_STOP_TIMEOUT = 10.0  # seconds a stopping crawl waits for downloads in flight before it abandons them
 
 # -- Report
 REPORT_ENABLED = True

@@ -45,6 +45,7 @@ from harvester.capture.message import WireError, stored_request, stored_response
 from harvester.capture.records import NOT_MODIFIED_PROFILE, Original, RecordFactory, WarcRef, warc_date
 from harvester.capture.wire import WireLog, utc_now
 from harvester.capture.writer import WarcFileWriter, WarcInfo, repair_folder
+from harvester.files import disk_full
 
 logger = logging.getLogger(__name__)
 
@@ -125,14 +126,24 @@ class CaptureMiddleware:
         self._thread.shutdown(wait=True)
         self.writer.close()
         if self.dedup is not None:
-            self.dedup.commit()
+            try:
+                self.dedup.commit()
+            except Exception as error:
+                if not disk_full(error):
+                    raise
+                # Harmless: the payloads it would name are captured in full the next time.
+                logger.error("The digest index could not keep its last entries: %s", error, extra={"crawler": self.crawler})
             self.dedup.close()
         if self.index:
             indexed, failed = index_folder(self.writer.folder)
             self.stats.inc_value("capture/indexes_written", len(indexed))
             for path, error in failed:
                 self.stats.inc_value("capture/indexes_failed")
-                logger.error("No CDXJ index for %s: %s", path, error, extra={"crawler": self.crawler})
+                if disk_full(error):
+                    logger.error("CDXJ index of %s deferred: %s; the next crawl into the folder writes it", path.name, error,
+                                 extra={"crawler": self.crawler})
+                else:
+                    logger.error("No CDXJ index for %s: %s", path, error, extra={"crawler": self.crawler})
 
     def process_request(self, request: Request) -> None:
         request.meta["capture_date"] = utc_now()

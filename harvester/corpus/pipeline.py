@@ -6,7 +6,8 @@ of the document is the store's one rule (store.py): `corpus/documents/new`, `...
 next version) or `.../unchanged` (not written again); `corpus/documents` counts the files written.
 The item leaves with its `outcome` and manifest `entry` set. A document that cannot be written for
 want of space is dropped (`corpus/failed/disk_full`) and the disk guard told (signal
-`write_failed`). The files are written and fsynced on a writer thread, one document after another
+`write_failed`); a corpus that cannot be opened for want of space closes the spider (`disk_full`)
+as it opens. The files are written and fsynced on a writer thread, one document after another
 in the order they come, so that waiting for the disk never holds up the crawl.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
 from scrapy.utils.misc import build_from_crawler, load_object
 
 from harvester import signals as harvester_signals
@@ -48,12 +49,25 @@ class CorpusPipeline:
         return cls(crawler, load_object(crawler.settings.get("CORPUS_STORE_CLASS")))
 
     def open_spider(self) -> None:
-        self.corpus = build_from_crawler(self.store_class, self.crawler)
+        try:
+            self.corpus = build_from_crawler(self.store_class, self.crawler)
+        except OSError as error:
+            if not disk_full(error):
+                raise
+            # Opening may have to repair or fold the folder, which takes space; nothing is lost.
+            logger.error("The corpus could not be opened: %s", error, extra={"crawler": self.crawler})
+            raise CloseSpider("disk_full") from error
 
     def close_spider(self) -> None:
         self.writer.shutdown(wait=True)
         if self.corpus is not None:
-            self.corpus.close()
+            try:
+                self.corpus.close()
+            except OSError as error:
+                if not disk_full(error):
+                    raise
+                # Every document written is listed; what closing had left to do, the next start does.
+                logger.error("The corpus could not be closed in full: %s", error, extra={"crawler": self.crawler})
 
     def holds(self, doc_id: str) -> bool:
         """Whether the corpus has the document (any thread may ask)."""
