@@ -1,9 +1,11 @@
 """A disk that fills up: the crawl stops cleanly (`disk_full`), what was written stays valid, and once
-there is room `--resume` completes it. The output folder is a small tmpfs mounted for the test
-(CI runs as root)."""
+there is room `--resume` completes it; so does a crawl started on a disk full already. After such a
+stop the folder verifies as it is (no start has repaired it first), its report is written and no
+traceback is printed. The output folder is a small tmpfs mounted for the test (CI runs as root)."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -12,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from harvester.replica.sites.mofa import MofaSite
-from tests.conftest import crawl
+from tests.conftest import crawl, crawl_args, run_harvester
 from tests.corpora import check_corpus, warcio_check
 from tests.warcs import record_at
 
@@ -84,19 +86,76 @@ def test_the_crawl_stops_before_the_disk_is_full_and_resumes(replica: str, tmp_p
         warcio_check(out / "warc")
 
 
-def test_a_write_that_fails_for_want_of_space_stops_the_crawl(replica: str, tmp_path: Path) -> None:
+def assert_left_whole(out: Path, result: subprocess.CompletedProcess) -> list[dict]:
+    """What a crawl the full disk stopped leaves, as it is (no start has repaired it): the corpus
+    verifies against its captures, no WARC file is left open, the report and the one line that
+    says what happened are there, and no traceback."""
+    assert result.returncode == 3, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr, result.stderr[-5000:]
+    assert "stopped (disk_full)" in result.stderr and "Disk full: " in result.stderr
+    verified = run_harvester("verify", str(out / "corpus"), "--warc", str(out / "warc"))
+    assert verified.returncode == 0 and verified.stdout.strip().endswith("ok"), verified.stdout
+    assert not list((out / "warc").glob("*.open"))
+    report = json.loads((out / "crawl-report.json").read_text("utf-8"))
+    assert "disk_full" in {section["finish_reason"] for section in report["sites"].values()}
+    return check_corpus(out / "corpus")
+
+
+def assert_resumed(out: Path, replica: str, uninterrupted_mofa: dict[str, bytes], partial: list[dict]) -> None:
+    """`--resume` once there is room gives the uninterrupted crawl's corpus, every WARC indexed."""
+    crawl(out, *BOTH, proxy=replica, settings=["STATE_MIN_FREE_SPACE=0"], options=["--resume"])
+    rows = assert_whole(out)
+    assert {row["canonical_url"]: (out / "corpus" / row["file"]).read_bytes() for row in rows} == uninterrupted_mofa
+    assert rows[: len(partial)] == partial
+    assert not list((out / "warc").glob("*.open"))
+    warcio_check(out / "warc")
+    assert {path.name.removesuffix(".cdxj") for path in (out / "warc/indexes").glob("*.cdxj")} == {
+        path.name.removesuffix(".warc.gz") for path in (out / "warc").glob("*.warc.gz")
+    }
+
+
+def test_a_write_that_fails_for_want_of_space_stops_the_crawl(
+    replica: str, tmp_path: Path, uninterrupted_mofa: dict[str, bytes]
+) -> None:
+    # No minimum: the disk fills up under the crawl, writes fail (a manifest line, a document, a
+    # WARC record, the crawl state, the queue), and each failed write leaves nothing behind.
     with small_disk(tmp_path / "disk", 256 * 1024) as out:
         result = crawl(out, *BOTH, proxy=replica, settings=["STATE_MIN_FREE_SPACE=0"], expect=3)
-        assert "stopped (disk_full)" in result.stderr
         assert "Disk full: a write failed" in result.stderr
-        partial = assert_whole(out)
+        partial = assert_left_whole(out, result)
         assert len(partial) < len(all_releases())
 
         grow(out, 64 * 1024 * 1024)
-        crawl(out, *BOTH, proxy=replica, settings=["STATE_MIN_FREE_SPACE=1048576"], options=["--resume"])
-        rows = assert_whole(out)
-        assert {row["canonical_url"] for row in rows} == all_releases()
-        assert rows[: len(partial)] == partial
-        # The next start repaired and closed what the failed write left open.
-        assert not list((out / "warc").glob("*.open"))
-        warcio_check(out / "warc")
+        assert_resumed(out, replica, uninterrupted_mofa, partial)
+
+
+def fill(disk: Path) -> Path:
+    """Take every byte left on the file system: a file of zeros written until it is full."""
+    filler = disk / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o644)
+    try:
+        while True:
+            os.write(fd, bytes(65536))
+    except OSError as error:
+        assert error.errno == errno.ENOSPC
+    finally:
+        os.close(fd)
+    assert free(disk) == 0
+    return filler
+
+
+def test_a_crawl_started_on_a_full_disk_stops_cleanly(replica: str, tmp_path: Path, uninterrupted_mofa: dict[str, bytes]) -> None:
+    with small_disk(tmp_path / "disk", 4 * 1024 * 1024) as out:
+        crawl(out, "mofa_en", proxy=replica, settings=["STATE_MIN_FREE_SPACE=0"])
+        partial = check_corpus(out / "corpus")
+        filler = fill(out)
+        # Below the minimum free space: not even started.
+        result = run_harvester(*crawl_args(out, *BOTH), proxy=replica)
+        assert_left_whole(out, result)
+        assert "mofa_en is not started" in result.stderr and "stopped (disk_full) before mofa_en" in result.stderr
+        # Without a minimum: every component that cannot open for want of space says so, no more.
+        result = run_harvester(*crawl_args(out, *BOTH, settings=["STATE_MIN_FREE_SPACE=0"]), proxy=replica)
+        assert check_corpus(out / "corpus") == assert_left_whole(out, result) == partial
+
+        filler.unlink()
+        assert_resumed(out, replica, uninterrupted_mofa, partial)

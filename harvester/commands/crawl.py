@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import uuid
 from pathlib import Path
@@ -171,23 +172,53 @@ async def crawl_site(
     return stats
 
 
+# Bytes the report holds from the run's start (JSON padded with spaces): room for a short report
+# written over it in place, should the disk fill up.
+REPORT_RESERVE = 4096
+
+
+def reserve_report(path: Path, run_id: str) -> None:
+    """Start the run's report, padded: its blocks are the room a short report needs at the end."""
+    start = json.dumps({"run": run_id, "sites": {}}).encode("utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, start.ljust(REPORT_RESERVE) + b"\n")
+    except OSError as error:
+        if not disk_full(error):
+            raise  # an earlier report, if any, is the room then
+
+
 def complete_report(path: Path, run_id: str, results: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Each site's section of the report. A section the report extension could not write (a full
     disk, a site that could not start) is written here: the report in full, else a short one (the
-    finish reasons), else a line says that the summary printed is all there is."""
+    finish reasons) in place of the report there is, else a line says that the summary printed is
+    all there is."""
     report = read_report(path)
     written = report.get("sites", {}) if report.get("run") == run_id else {}
     sections = {name: written.get(name) or site_section(stats) for name, stats in results.items()}
     if all(name in written for name in results):
         return sections
-    short = {name: {"finish_reason": section["finish_reason"]} for name, section in sections.items()}
-    for content in ({"run": run_id, "sites": {**written, **sections}}, {"run": run_id, "short": True, "sites": short}):
+    full = {"run": run_id, "sites": {**written, **sections}}
+    short = {"run": run_id, "short": True, "sites": {name: {"finish_reason": s["finish_reason"]} for name, s in sections.items()}}
+    try:
+        write_atomic(path, (json.dumps(full, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        return sections
+    except OSError as error:
+        failure = error
+    try:
+        # Not atomic: the only write a full disk may still take is one over the file's own blocks.
+        data = (json.dumps(short, ensure_ascii=False) + "\n").encode("utf-8")
+        fd = os.open(path, os.O_WRONLY)
         try:
-            write_atomic(path, (json.dumps(content, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-            return sections
-        except OSError as error:
-            failure = error
-    print(f"harvester crawl: {path} could not be written ({failure}); the summary printed is all there is", file=sys.stderr)
+            if os.fstat(fd).st_size < len(data):
+                raise failure
+            os.pwrite(fd, data, 0)
+            os.ftruncate(fd, len(data))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError:
+        print(f"harvester crawl: {path} could not be written ({failure}); the summary printed is all there is", file=sys.stderr)
     return sections
 
 
@@ -219,13 +250,18 @@ def run_until_stopped(args: argparse.Namespace, stop: StopSignals) -> int:
     except OutputLocked as error:
         print(f"harvester crawl: {error}", file=sys.stderr)
         return exitcodes.REFUSED
+    report_path = Path(settings.get("REPORT_FILE"))
+    if worker:
+        report_path = report_file(report_path, worker)
+    settings.set("REPORT_RUN_ID", settings.get("REPORT_RUN_ID") or str(uuid.uuid4()), priority="cmdline")
     try:
+        if settings.getbool("REPORT_ENABLED"):
+            reserve_report(report_path, settings.get("REPORT_RUN_ID"))
         results = crawl(sites, settings, resume=args.resume, stop=stop)
     finally:
         lock.release()
     if settings.getbool("REPORT_ENABLED"):
-        report_path = Path(settings.get("REPORT_FILE"))
-        sections = complete_report(report_file(report_path, worker) if worker else report_path, settings.get("REPORT_RUN_ID"), results)
+        sections = complete_report(report_path, settings.get("REPORT_RUN_ID"), results)
     else:
         sections = {name: site_section(stats) for name, stats in results.items()}
     for name, section in sections.items():
@@ -236,7 +272,8 @@ def run_until_stopped(args: argparse.Namespace, stop: StopSignals) -> int:
         # The signal came between two sites: the next one was not started.
         where, reason = f"before {names[len(results)]}", "shutdown"
     elif stopped is not None:
-        where, reason = f"during {stopped}", results[stopped]["finish_reason"]
+        where = f"during {stopped}" if "start_time" in results[stopped] else f"before {stopped}"
+        reason = results[stopped]["finish_reason"]
     if stopped is not None or (stop.received is not None and len(results) < len(names)):
         again = "the other workers go on, and a worker started again joins them" if worker else "`--resume` continues it"
         print(f"harvester crawl: stopped ({reason}) {where}; {again}", file=sys.stderr)

@@ -167,6 +167,8 @@ class Corpus(DocumentStore):
                 new.write(line if line.endswith(b"\n") else line + b"\n")
 
     def _write_versions(self) -> None:
+        if not self.versions and not (self.folder / VERSIONS).exists():
+            return  # a corpus without versions has no versions.jsonl, folded or not
         ordered = sorted(self.versions.values(), key=lambda entry: (entry.seq, entry.version))
         write_atomic(self.folder / VERSIONS, "".join(entry.to_json() + "\n" for entry in ordered).encode("utf-8"))
 
