@@ -155,8 +155,10 @@ class WarcFileWriter:
             while view:
                 view = view[os.write(self._fd, view) :]
         except OSError:
-            # All or nothing (a full disk): the file ends with its last whole record again.
+            # All or nothing (a full disk): the file ends with its last whole record again, and
+            # the next write goes on from there.
             os.ftruncate(self._fd, self._size)
+            os.lseek(self._fd, self._size, os.SEEK_SET)
             raise
         self._size += len(data)
         return refs

@@ -222,6 +222,19 @@ def complete_report(path: Path, run_id: str, results: dict[str, dict[str, Any]])
     return sections
 
 
+def where_stopped(sites: list[str], results: dict[str, dict[str, Any]], stop: StopSignals) -> str | None:
+    """'(shutdown) during mofa_en', '(disk_full) before mofa_ko', ...: how the run was stopped
+    before its end; None if it was not."""
+    for name in sites:
+        stats = results.get(name)
+        if stats is None:
+            # Not started: the signal came between two sites.
+            return f"(shutdown) before {name}" if stop.received is not None else None
+        if stats.get("finish_reason") in STOPPED:
+            return f"({stats['finish_reason']}) {'during' if 'start_time' in stats else 'before'} {name}"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     with StopSignals() as stop:
         return run_until_stopped(args, stop)
@@ -266,17 +279,10 @@ def run_until_stopped(args: argparse.Namespace, stop: StopSignals) -> int:
         sections = {name: site_section(stats) for name, stats in results.items()}
     for name, section in sections.items():
         print(summary_line(name, section))
-    names = [site if isinstance(site, str) else site.name for site in sites]
-    stopped = next((name for name in names if results.get(name, {}).get("finish_reason") in STOPPED), None)
-    if stopped is None and stop.received is not None and len(results) < len(names):
-        # The signal came between two sites: the next one was not started.
-        where, reason = f"before {names[len(results)]}", "shutdown"
-    elif stopped is not None:
-        where = f"during {stopped}" if "start_time" in results[stopped] else f"before {stopped}"
-        reason = results[stopped]["finish_reason"]
-    if stopped is not None or (stop.received is not None and len(results) < len(names)):
+    stopped = where_stopped(sites, results, stop)
+    if stopped is not None:
         again = "the other workers go on, and a worker started again joins them" if worker else "`--resume` continues it"
-        print(f"harvester crawl: stopped ({reason}) {where}; {again}", file=sys.stderr)
+        print(f"harvester crawl: stopped {stopped}; {again}", file=sys.stderr)
         return exitcodes.STOPPED
     failed = [name for name, stats in results.items() if stats.get("finish_reason") != "finished"]
     for name in failed:
