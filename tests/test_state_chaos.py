@@ -15,15 +15,20 @@ import contextlib
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 
+from harvester import settings as project_settings
+from harvester.capture.writer import repair_folder
 from tests.conftest import crawl, crawl_args, harvester_env, run_harvester
 from tests.corpora import check_corpus, mofa_urls, warcio_check
+from tests.warcs import records
 
 SITES = ("mofa_en", "mofa_ko")
 ROUNDS = 10
@@ -108,3 +113,38 @@ def test_a_crawl_cut_at_random_moments_and_resumed_is_the_uninterrupted_one(
 
 def files(folder: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}
+
+
+def test_a_kill_between_a_document_and_its_conversion_record_is_made_good(replica: str, tmp_path: Path) -> None:
+    """Killed right after a document is listed, before its conversion record is written: the
+    resumed crawl finds the document unchanged and writes the record then, so that the captures
+    alone give the corpus again, byte for byte."""
+    extensions = {**project_settings.EXTENSIONS, "tests.killswitch.KillSwitch": 0}
+    settings = ["KILL_AT=listed:5", f"EXTENSIONS={json.dumps(extensions)}", "EXTRACTION_PROCESSES=0"]
+    killed = run_harvester(*crawl_args(tmp_path, "mofa_en", settings=settings), proxy=replica)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
+    listed = check_corpus(tmp_path / "corpus")
+    assert len(listed) == 5
+    # The kill came where it was meant to: the captures as the next start repairs them lack the
+    # last document's record.
+    captures = tmp_path / "captures_at_the_kill"
+    shutil.copytree(tmp_path / "warc", captures)
+    repair_folder(captures)
+    assert listed[-1]["canonical_url"] not in conversion_records(captures)
+
+    crawl(tmp_path, "mofa_en", proxy=replica, settings=["EXTRACTION_PROCESSES=0"], options=["--resume"])
+    rows = check_corpus(tmp_path / "corpus")
+    assert rows[:5] == listed
+    # Every document has its record now, once.
+    assert sorted(conversion_records(tmp_path / "warc").elements()) == sorted(row["canonical_url"] for row in rows)
+    rebuilt = tmp_path / "rebuilt"
+    result = run_harvester("rebuild", "--from-warc", str(tmp_path / "warc"), "--out", str(rebuilt), "--jobs", "1")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert files(rebuilt / "corpus") == files(tmp_path / "corpus")
+
+
+def conversion_records(folder: Path) -> Counter[str]:
+    """How many conversion records each canonical URL has in the folder's WARC files."""
+    return Counter(
+        record.headers["Harvester-Canonical-URI"] for record in records(folder) if record.type == "conversion"
+    )
