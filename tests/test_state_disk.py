@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from harvester import settings as project_settings
 from harvester.replica.sites.mofa import MofaSite
 from harvester.state.lock import LOCK_FILE, FolderLock
 from tests.conftest import crawl, crawl_args, harvester_env, run_harvester
@@ -90,18 +91,18 @@ def test_the_crawl_stops_before_the_disk_is_full_and_resumes(replica: str, tmp_p
         warcio_check(out / "warc")
 
 
-def assert_left_whole(out: Path, result: subprocess.CompletedProcess) -> list[dict]:
+def assert_left_whole(out: Path, result: subprocess.CompletedProcess, finish_reasons: set[str] = frozenset({"disk_full"})) -> list[dict]:
     """What a crawl the full disk stopped leaves, as it is (no start has repaired it): the corpus
     verifies against its captures, no WARC file is left open, the report and the one line that
     says what happened are there, and no traceback."""
     assert result.returncode == 3, result.stderr[-3000:]
     assert "Traceback" not in result.stderr, result.stderr[-5000:]
-    assert "stopped (disk_full)" in result.stderr and "Disk full: " in result.stderr
+    assert "stopped (disk_full) " in result.stderr and "Disk full: " in result.stderr
     verified = run_harvester("verify", str(out / "corpus"), "--warc", str(out / "warc"))
     assert verified.returncode == 0 and verified.stdout.strip().endswith("ok"), verified.stdout
     assert not list((out / "warc").glob("*.open"))
     report = json.loads((out / "crawl-report.json").read_text("utf-8"))
-    assert "disk_full" in {section["finish_reason"] for section in report["sites"].values()}
+    assert finish_reasons & {section["finish_reason"] for section in report["sites"].values()}
     return check_corpus(out / "corpus")
 
 
@@ -183,3 +184,19 @@ def test_the_lock_is_held_on_a_full_disk_without_its_holder_line(tmp_path: Path)
             assert other.returncode != 0 and "is being crawled by another process" in other.stderr
         finally:
             lock.release()
+
+
+def test_a_disk_that_fills_up_as_the_crawl_ends(replica: str, tmp_path: Path, uninterrupted_mofa: dict[str, bytes]) -> None:
+    with small_disk(tmp_path / "disk", 8 * 1024 * 1024) as out:
+        filler = out / "filler"
+        # Full as the last site has nothing left to do: its closing writes (the queue, the digest
+        # index, the CDXJ index, the report) meet a full disk.
+        extensions = {**project_settings.EXTENSIONS, "tests.diskfiller.DiskFiller": 0}
+        fill_at_the_end = ["STATE_MIN_FREE_SPACE=0", "FILL_AT=idle:mofa_ko", f"FILL_FILE={filler}", f"EXTENSIONS={json.dumps(extensions)}"]
+        result = run_harvester(*crawl_args(out, *BOTH, settings=fill_at_the_end), proxy=replica)
+        assert "stopped (disk_full) as mofa_ko ended" in result.stderr
+        rows = assert_left_whole(out, result, finish_reasons={"finished"})
+        assert {row["canonical_url"] for row in rows} == all_releases()
+
+        filler.unlink()
+        assert_resumed(out, replica, uninterrupted_mofa, rows)

@@ -130,7 +130,7 @@ def crawl(
                     break
                 name = site if isinstance(site, str) else site.name
                 results[name] = await crawl_site(process, site, job_dir(state_dir, name) if jobs else None, resume, stop)
-                if results[name].get("finish_reason") in STOPPED:
+                if results[name].get("finish_reason") in STOPPED or results[name].get("state/disk_full"):
                     break
         finally:
             reactor.callLater(0, reactor.stop)
@@ -188,21 +188,21 @@ def reserve_report(path: Path, run_id: str) -> None:
             raise  # an earlier report, if any, is the room then
 
 
-def complete_report(path: Path, run_id: str, results: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Each site's section of the report. A section the report extension could not write (a full
-    disk, a site that could not start) is written here: the report in full, else a short one (the
-    finish reasons) in place of the report there is, else a line says that the summary printed is
-    all there is."""
+def complete_report(path: Path, run_id: str, results: dict[str, dict[str, Any]]) -> tuple[dict[str, dict[str, Any]], bool]:
+    """Each site's section of the report, and whether the report holds them. A section the report
+    extension could not write (a full disk, a site that could not start) is written here: the
+    report in full, else a short one (the finish reasons) in place of the report there is, else a
+    line says that the summary printed is all there is."""
     report = read_report(path)
     written = report.get("sites", {}) if report.get("run") == run_id else {}
     sections = {name: written.get(name) or site_section(stats) for name, stats in results.items()}
     if all(name in written for name in results):
-        return sections
+        return sections, True
     full = {"run": run_id, "sites": {**written, **sections}}
     short = {"run": run_id, "short": True, "sites": {name: {"finish_reason": s["finish_reason"]} for name, s in sections.items()}}
     try:
         write_atomic(path, (json.dumps(full, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-        return sections
+        return sections, True
     except OSError as error:
         failure = error
     try:
@@ -219,7 +219,8 @@ def complete_report(path: Path, run_id: str, results: dict[str, dict[str, Any]])
             os.close(fd)
     except OSError:
         print(f"harvester crawl: {path} could not be written ({failure}); the summary printed is all there is", file=sys.stderr)
-    return sections
+        return sections, False
+    return sections, True
 
 
 def where_stopped(sites: list[str], results: dict[str, dict[str, Any]], stop: StopSignals) -> str | None:
@@ -232,6 +233,8 @@ def where_stopped(sites: list[str], results: dict[str, dict[str, Any]], stop: St
             return f"(shutdown) before {name}" if stop.received is not None else None
         if stats.get("finish_reason") in STOPPED:
             return f"({stats['finish_reason']}) {'during' if 'start_time' in stats else 'before'} {name}"
+        if stats.get("state/disk_full"):
+            return f"(disk_full) as {name} ended"  # its last writes (an index, the queue) are to be done again
     return None
 
 
@@ -273,13 +276,14 @@ def run_until_stopped(args: argparse.Namespace, stop: StopSignals) -> int:
         results = crawl(sites, settings, resume=args.resume, stop=stop)
     finally:
         lock.release()
+    reported = True
     if settings.getbool("REPORT_ENABLED"):
-        sections = complete_report(report_path, settings.get("REPORT_RUN_ID"), results)
+        sections, reported = complete_report(report_path, settings.get("REPORT_RUN_ID"), results)
     else:
         sections = {name: site_section(stats) for name, stats in results.items()}
     for name, section in sections.items():
         print(summary_line(name, section))
-    stopped = where_stopped(sites, results, stop)
+    stopped = where_stopped(sites, results, stop) or (None if reported else "(disk_full) as the report was written")
     if stopped is not None:
         again = "the other workers go on, and a worker started again joins them" if worker else "`--resume` continues it"
         print(f"harvester crawl: stopped {stopped}; {again}", file=sys.stderr)

@@ -68,6 +68,7 @@ class CorpusPipeline:
                     raise
                 # Every document written is listed; what closing had left to do, the next start does.
                 logger.error("The corpus could not be closed in full: %s", error, extra={"crawler": self.crawler})
+                self.crawler.signals.send_catch_log(signal=harvester_signals.write_failed, error=error)
 
     def holds(self, doc_id: str) -> bool:
         """Whether the corpus has the document (any thread may ask)."""

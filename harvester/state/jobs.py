@@ -20,10 +20,10 @@ import logging
 import pickle
 import shutil
 from pathlib import Path
-from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.core.scheduler import Scheduler
+from scrapy.crawler import Crawler
 from scrapy.extensions.spiderstate import SpiderState
 from twisted.internet.defer import Deferred
 
@@ -94,7 +94,9 @@ def remove_job(job: Path) -> None:
     shutil.rmtree(job, ignore_errors=True)
 
 
-def _write_failed(crawler: Any, error: BaseException) -> None:
+def _write_failed(crawler: Crawler | None, error: BaseException) -> None:
+    if crawler is None:
+        return
     crawler.signals.send_catch_log(signal=harvester_signals.write_failed, error=error)
 
 

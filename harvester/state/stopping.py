@@ -52,6 +52,7 @@ class GracefulStop:
         # Downloads given up on: whatever they end in, their requests go back to the queue.
         self.abandoned: set[Request] = set()
         self.sent_back = 0
+        self.closed = False
         self._timer: CallLaterResult | None = None
 
     @classmethod
@@ -63,7 +64,7 @@ class GracefulStop:
     def stop(self, reason: str = "shutdown") -> None:
         """Close the spider with `reason`: nothing more is sent, and what was not is kept."""
         engine = self.crawler.engine
-        if self.reason is not None or engine.spider is None:
+        if self.reason is not None or self.closed or engine.spider is None:
             return
         self.reason = reason
         waiting = sum(len(slot.queue) for slot in engine.downloader.slots.values())
@@ -121,6 +122,7 @@ class GracefulStop:
         return again
 
     def spider_closed(self) -> None:
+        self.closed = True
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
