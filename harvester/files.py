@@ -18,10 +18,14 @@ from typing import BinaryIO
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
+# SQLite's: the database is full, or (WAL) its shared-memory file could not grow, as on a full disk.
+SQLITE_DISK_FULL = ("SQLITE_FULL", "SQLITE_IOERR_SHMSIZE")
+
+
 def disk_full(error: BaseException) -> bool:
-    """A write failed for want of space (in a file, or in SQLite, which says so in words)."""
-    if isinstance(error, sqlite3.OperationalError):
-        return "full" in str(error)
+    """A write failed for want of space (in a file, or in SQLite)."""
+    if isinstance(error, sqlite3.Error):
+        return getattr(error, "sqlite_errorname", None) in SQLITE_DISK_FULL or "full" in str(error)
     return isinstance(error, OSError) and error.errno in DISK_FULL
 
 

@@ -75,6 +75,8 @@ DOWNLOADER_MIDDLEWARES = {
     "harvester.fetch.pacing.HostPacingMiddleware": 900,
     # Last before the downloader: sees requests as sent and responses as received.
     "harvester.capture.middleware.CaptureMiddleware": 950,
+    # After it: once the crawl stops, nothing is sent, and what is not goes back to the queue.
+    "harvester.state.stopping.GracefulStop": 990,
 }
 # Scrapy's HTTP/1.1 handler, teeing the bytes of each exchange for the capture middleware.
 DOWNLOAD_HANDLERS = {
@@ -88,6 +90,9 @@ SPIDER_MIDDLEWARES = {
 EXTENSIONS = {
     # First: refuses a second crawl of the same output folder before anything opens a file.
     "harvester.state.lock.OutputLock": 10,
+    # Scrapy's, with a full disk said in one line (state/jobs.py).
+    "scrapy.extensions.spiderstate.SpiderState": None,
+    "harvester.state.jobs.JobSpiderState": 0,
     "harvester.state.disk.DiskGuard": 100,
     "harvester.fetch.sizecap.PageSizeCap": 100,
     "harvester.fetch.budget.CrawlByteBudget": 100,
@@ -107,6 +112,8 @@ SPIDER_MIDDLEWARES = {
     # reported. Before Scrapy's UrlLengthMiddleware (800), which would drop them unreported.
     "harvester.spiders.traps.TrapFilter": 850,
 }
+# Scrapy's, with a full disk said in one line; the job is then not kept (state/jobs.py).
+SCHEDULER = "harvester.state.jobs.JobScheduler"
 ITEM_PIPELINES = {
     "harvester.extraction.pipeline.ExtractionPipeline": 300,
     # `harvester rebuild MANIFEST` puts harvester.rebuild.pipeline.RebuildPipeline in its place.
@@ -186,6 +193,7 @@ STATE_FEEDS_EVERY = 0.0  # hours before a feed is read again; 0: every crawl
 STATE_SITEMAPS_EVERY = 0.0  # hours before a sitemap (or robots.txt for its sitemaps) is read again; 0: every crawl
 STATE_SITEMAP_RETIRE_DAYS = 180.0  # a sitemap unchanged this long that leads to nothing new is not read again; negative: never
 STATE_MIN_FREE_SPACE = 64 * 1024 * 1024  # bytes free below which the crawl stops (disk_full)
+STATE_STOP_TIMEOUT = 10.0  # seconds a stopping crawl waits for downloads in flight before it abandons them
 
 # -- Report
 REPORT_ENABLED = True

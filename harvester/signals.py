@@ -32,3 +32,8 @@ def send_skipped(crawler: Crawler, url: str, reason: str, detail: str = "", coun
 # A sitemap was read: arguments `url` (as first requested), `kind` ("urlset", "sitemapindex" or
 # "robots") and `newest`, the newest date it gives its entries (an aware datetime), or None.
 sitemap_read = object()
+
+
+# A stopping crawl gives up waiting for the downloads still in flight (no arguments): the download
+# handler cancels them, and the stop sends their requests back to the queue (state/stopping.py).
+abandon_downloads = object()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -137,3 +138,13 @@ def crawl(
     result = run_harvester(*crawl_args(out, *sites, settings=settings, options=options), proxy=proxy)
     assert result.returncode == expect, result.stderr[-5000:]
     return result
+
+
+@pytest.fixture(scope="session")
+def uninterrupted_mofa(replica: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The text of every document of an uninterrupted crawl of the replica's two MOFA boards, by
+    canonical URL: what a crawl cut short and resumed must end with."""
+    out = tmp_path_factory.mktemp("uninterrupted_mofa")
+    crawl(out, "mofa_en", "mofa_ko", proxy=replica)
+    manifest = [json.loads(line) for line in (out / "corpus/manifest.jsonl").read_text("utf-8").splitlines()]
+    return {row["canonical_url"]: (out / "corpus" / row["file"]).read_bytes() for row in manifest}

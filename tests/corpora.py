@@ -10,6 +10,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+def mofa_urls(*boards: str) -> set[str]:
+    """The canonical URLs of the articles of the replica's MOFA boards ("m_5676", "m_4080")."""
+    from harvester.replica.sites.mofa import MofaSite
+
+    site = MofaSite()
+    return {
+        f"https://www.mofa.go.kr/{site.boards[board].site}/brd/{board}/view.do?seq={article.seq}"
+        for board in boards
+        for article in site.boards[board].articles
+    }
+
+
 DOCUMENT = re.compile(r"^\d{3,}_[0-9a-f]{16}(\.v\d+)?\.txt$")
 
 

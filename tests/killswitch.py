@@ -4,7 +4,9 @@ an outright kill leaves behind. Loaded as an extension; the setting KILL_AT says
 - "fetch:N": as the N-th article request reaches the downloader (others are in flight);
 - "warc:N": in the middle of the N-th write to a WARC file (a record half written);
 - "corpus:N": in the middle of writing the N-th document's temp file;
-- "manifest:N": in the middle of the N-th manifest line (a torn line).
+- "manifest:N": in the middle of the N-th manifest line (a torn line);
+- "listed:N": right after the N-th manifest line is written whole (the document listed, its
+  conversion record not written yet).
 
 Writes are caught by wrapping the files that `open` returns for those paths, and `os.write` on
 descriptors `os.open` gave for them: fault injection from outside the code under test, which is
@@ -81,7 +83,7 @@ class KillSwitch:
             return name.endswith(".warc.gz.open")
         if self.where == "corpus":
             return name.startswith(".") and name.endswith(".txt.tmp")
-        return self.where == "manifest" and name == "manifest.jsonl" and "a" in mode
+        return self.where in ("manifest", "listed") and name == "manifest.jsonl" and "a" in mode
 
     def hook_open(self) -> None:
         real_open = builtins.open
@@ -109,7 +111,14 @@ class KillSwitch:
             return fd
 
         def os_write(fd: int, data: Any) -> int:
-            if fd in watched_fds and len(data) > 1 and switch.count():
+            if fd not in watched_fds:
+                return real_os_write(fd, data)
+            if switch.where == "listed":
+                written = real_os_write(fd, data)
+                if switch.count():
+                    die()
+                return written
+            if len(data) > 1 and switch.count():
                 real_os_write(fd, bytes(data[: len(data) // 2]))
                 die()
             return real_os_write(fd, data)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import itertools
+import os
 import shutil
 import zlib
 from datetime import datetime, timezone
@@ -154,3 +156,38 @@ def test_a_member_that_is_not_a_whole_record_is_cut(tmp_path: Path, extra: bytes
     bad.write_bytes(source.read_bytes() + gzip.compress(extra + b"WARC-Type: response\r\nContent-Length: 10\r\n\r\nabc"))
     assert repair(bad).read_bytes() == source.read_bytes()
     shutil.rmtree(tmp_path / "live")
+
+
+def test_a_write_that_fails_is_cut_back_to_the_last_whole_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    w = writer(tmp_path)
+    w.write(*exchange(w, 1))
+    live = next(tmp_path.glob("*.open"))
+    before = live.read_bytes()
+    real_write = os.write
+
+    def half_then_full(fd: int, data: bytes) -> int:
+        """A disk that fills up mid-write: half of it written, then ENOSPC."""
+        real_write(fd, bytes(data[: len(data) // 2]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "write", half_then_full)
+        with pytest.raises(OSError):
+            w.write(*exchange(w, 2))
+    assert live.read_bytes() == before
+    # The writer goes on after its last whole record: the file reads whole to its end.
+    refs = w.write(*exchange(w, 3))
+    final = w.close()
+    assert final is not None and whole_records(final) == (final.stat().st_size, 5)  # warcinfo, two exchanges
+    assert refs[0].offset == len(before)
+
+
+def test_a_file_whose_warcinfo_cannot_be_written_is_not_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    w = writer(tmp_path)
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "write", lambda fd, data: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left on device")))
+        with pytest.raises(OSError):
+            w.write(*exchange(w, 1))
+    assert list(tmp_path.iterdir()) == []
+    w.write(*exchange(w, 2))
+    assert w.close() is not None

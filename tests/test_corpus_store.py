@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -332,3 +333,48 @@ def test_a_fold_of_many_documents_lists_each_once_in_number_order(tmp_path: Path
     assert reopened.holder(1234) == ids[1234] and reopened.holder(2500) is None
     assert reopened.next_seq == 2500
     reopened.close()
+
+
+def fail_writes_to(monkeypatch: pytest.MonkeyPatch, fd: int) -> None:
+    """Writes to the descriptor `fd` fail as on a disk that fills up mid-write: half written, then ENOSPC."""
+    real_write = os.write
+
+    def write(target: int, data: bytes) -> int:
+        if target != fd:
+            return real_write(target, data)
+        real_write(target, bytes(data[: len(data) // 2]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", write)
+
+
+def test_a_failed_append_leaves_no_torn_line_and_no_unlisted_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = Corpus(tmp_path)
+    corpus.add("a" * 16, b"First", fields("https://x/1"))
+    before = (tmp_path / MANIFEST).read_bytes()
+    with monkeypatch.context() as patched:
+        fail_writes_to(patched, corpus._manifest._fd)
+        with pytest.raises(OSError):
+            corpus.add("b" * 16, b"Second", fields("https://x/2"))
+    # The folder is as it was: the half line cut back off, the document's file gone.
+    assert (tmp_path / MANIFEST).read_bytes() == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["000_aaaaaaaaaaaaaaaa.txt", MANIFEST]
+    # And the corpus goes on: the next document takes the number the failed one did not.
+    assert corpus.add("c" * 16, b"Third", fields("https://x/3")).seq == 1
+    corpus.close()
+    assert [entry.id for entry in read_manifest(tmp_path / MANIFEST)] == ["a" * 16, "c" * 16]
+
+
+def test_a_failed_version_change_puts_the_listed_text_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = Corpus(tmp_path)
+    corpus.add("a" * 16, b"First text", fields("https://x/1"))
+    with monkeypatch.context() as patched:
+        fail_writes_to(patched, corpus._manifest._fd)
+        with pytest.raises(OSError):
+            corpus.revise("a" * 16, b"Second text", fields("https://x/1"))
+    corpus.close()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["000_aaaaaaaaaaaaaaaa.txt", MANIFEST]
+    assert (tmp_path / "000_aaaaaaaaaaaaaaaa.txt").read_bytes() == b"First text"
+    assert [(entry.version, entry.sha256) for entry in read_manifest(tmp_path / MANIFEST)] == [
+        (1, hashlib.sha256(b"First text").hexdigest())
+    ]

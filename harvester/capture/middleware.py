@@ -3,7 +3,8 @@
 It sits last before the downloader, so robots.txt, redirects and error pages are captured like any
 page, each from the bytes the download handler saw on the wire (capture/handler.py). A payload
 captured before (this crawl or an earlier one into the same folder) becomes a revisit record.
-At start-up it repairs `.open` files a killed crawl left; at the end it writes the CDXJ indexes.
+At start-up it repairs `.open` files a killed crawl left; at the end it writes the CDXJ indexes (on a
+full disk, the next crawl does: signal `write_failed`).
 
 Settings: CAPTURE_ENABLED, CAPTURE_DIR, CAPTURE_PREFIX, CAPTURE_MAX_FILE_SIZE, CAPTURE_GZIP_LEVEL,
 CAPTURE_DIGEST, CAPTURE_OPERATOR, CAPTURE_CRAWL_ID, CAPTURE_DEDUP, CAPTURE_DEDUP_MIN_SIZE,
@@ -37,6 +38,7 @@ from scrapy.http import Response
 from scrapy.utils.misc import build_from_crawler, load_object
 
 import harvester
+from harvester import signals as harvester_signals
 from harvester.awaitable import result
 from harvester.capture.dedup import Capture, DedupIndex
 from harvester.capture.handler import WIRE_META
@@ -45,6 +47,7 @@ from harvester.capture.message import WireError, stored_request, stored_response
 from harvester.capture.records import NOT_MODIFIED_PROFILE, Original, RecordFactory, WarcRecord, WarcRef, warc_date
 from harvester.capture.wire import WireLog, utc_now
 from harvester.capture.writer import WarcFileWriter, WarcInfo, repair_folder
+from harvester.files import disk_full
 
 logger = logging.getLogger(__name__)
 
@@ -125,14 +128,26 @@ class CaptureMiddleware:
         self._thread.shutdown(wait=True)
         self.writer.close()
         if self.dedup is not None:
-            self.dedup.commit()
+            try:
+                self.dedup.commit()
+            except Exception as error:
+                if not disk_full(error):
+                    raise
+                # Harmless: the payloads it would name are captured in full the next time.
+                logger.error("The digest index could not keep its last entries: %s", error, extra={"crawler": self.crawler})
+                self.crawler.signals.send_catch_log(signal=harvester_signals.write_failed, error=error)
             self.dedup.close()
         if self.index:
             indexed, failed = index_folder(self.writer.folder)
             self.stats.inc_value("capture/indexes_written", len(indexed))
             for path, error in failed:
                 self.stats.inc_value("capture/indexes_failed")
-                logger.error("No CDXJ index for %s: %s", path, error, extra={"crawler": self.crawler})
+                if disk_full(error):
+                    logger.error("CDXJ index of %s deferred: %s; the next crawl into the folder writes it", path.name, error,
+                                 extra={"crawler": self.crawler})
+                    self.crawler.signals.send_catch_log(signal=harvester_signals.write_failed, error=error)
+                else:
+                    logger.error("No CDXJ index for %s: %s", path, error, extra={"crawler": self.crawler})
 
     def process_request(self, request: Request) -> None:
         request.meta["capture_date"] = utc_now()

@@ -3,8 +3,8 @@ rollover at a size, a `warcinfo` record first in every file, and repair of files
 
 Settings read by the middleware and passed in: CAPTURE_DIR, CAPTURE_PREFIX, CAPTURE_MAX_FILE_SIZE,
 CAPTURE_GZIP_LEVEL. Each group of records (a response and its request) goes to the file in one
-write() call, so a killed process leaves whole records; a torn tail (power loss, full disk) is cut
-back to its last whole record by `repair()`.
+write() call, so a killed process leaves whole records; a write that fails (a full disk) is cut
+back at once; a torn tail (power loss) is cut back to its last whole record by `repair()`.
 """
 
 from __future__ import annotations
@@ -109,7 +109,14 @@ class WarcFileWriter:
         self._fd, self._path, self._size = fd, path, 0
         record = self.factory.warcinfo(name, warc_date(self.clock()), self.info.fields())
         self.warcinfo_id = record.record_id
-        self._append([record])
+        try:
+            self._append([record])
+        except OSError:
+            # A file without its warcinfo record (a full disk) is no WARC file: it goes.
+            os.close(fd)
+            path.unlink(missing_ok=True)
+            self._fd = self._path = self.warcinfo_id = None
+            raise
 
     @property
     def current(self) -> str | None:
@@ -144,8 +151,15 @@ class WarcFileWriter:
             members.append(member)
         data = b"".join(members)
         view = memoryview(data)
-        while view:
-            view = view[os.write(self._fd, view) :]
+        try:
+            while view:
+                view = view[os.write(self._fd, view) :]
+        except OSError:
+            # All or nothing (a full disk): the file ends with its last whole record again, and
+            # the next write goes on from there.
+            os.ftruncate(self._fd, self._size)
+            os.lseek(self._fd, self._size, os.SEEK_SET)
+            raise
         self._size += len(data)
         return refs
 

@@ -2,7 +2,8 @@
 definition of a document's fields (`entry_fields`), wherever the document comes from.
 
 Reading it tells a corpus which numbers and ids it already holds; appending a line is durable
-(flush + fsync) before the document counts as written. A new version of a document is appended
+(write + fsync) before the document counts as written, and all or nothing (a failed append is cut
+back off). A new version of a document is appended
 too; the corpus folds such lines back to one per document when it closes (see store.py), and the
 superseded lines go to `versions.jsonl`, which has the same line format.
 """
@@ -147,13 +148,15 @@ def entry_at(path: Path, offset: int) -> Entry:
 
 
 class ManifestWriter:
-    """Appends entries to a manifest file, durably, one line each."""
+    """Appends entries to a manifest file, durably, one whole line each: an append that fails (a
+    full disk) is cut back off, so that it leaves no torn line."""
 
     def __init__(self, path: Path, durable: bool = True) -> None:
         self.path = path
         self.durable = durable
         self._repair_torn_tail()
-        self._handle = open(path, "ab")
+        # A bare descriptor: no buffer that would try a failed write again later, at close.
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
 
     def _repair_torn_tail(self) -> None:
         """A crash mid-append can leave a last line without its newline: cut it off."""
@@ -171,15 +174,22 @@ class ManifestWriter:
 
     def append(self, entry: Entry) -> int:
         """Append the entry's line; returns the line's byte offset."""
-        offset = self._handle.tell()
-        self._handle.write((entry.to_json() + "\n").encode("utf-8"))
-        self._handle.flush()
-        if self.durable:
-            os.fsync(self._handle.fileno())
+        offset = os.lseek(self._fd, 0, os.SEEK_END)
+        line = memoryview((entry.to_json() + "\n").encode("utf-8"))
+        try:
+            while line:
+                line = line[os.write(self._fd, line) :]
+            if self.durable:
+                os.fsync(self._fd)
+        except BaseException:
+            os.ftruncate(self._fd, offset)
+            raise
         return offset
 
     def close(self) -> None:
-        self._handle.close()
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
 
 
 def _after_last_newline(handle: BinaryIO, end: int) -> int:

@@ -8,9 +8,10 @@ next version) or `.../unchanged` (not written again); `corpus/documents` counts 
 The item leaves with its `outcome` and manifest `entry` set, once the document is durable: the
 conversion record and the crawl state, which come after, never count a document a crash could
 lose. A document that cannot be written for want of space is dropped (`corpus/failed/disk_full`)
-and the disk guard told (signal `write_failed`). The files are written on the corpus's writer
-thread, one document after another in the order they come, and made durable a group at a time,
-so that waiting for the disk never holds up the crawl.
+and the disk guard told (signal `write_failed`); a corpus that cannot be opened for want of space
+closes the spider (`disk_full`) as it opens. The files are written on the corpus's writer thread,
+one document after another in the order they come, and made durable a group at a time, so that
+waiting for the disk never holds up the crawl.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import logging
 from typing import Any
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
 from scrapy.utils.misc import build_from_crawler, load_object
 
 from harvester import signals as harvester_signals
@@ -60,7 +61,14 @@ class CorpusPipeline:
         )
 
     def open_spider(self) -> None:
-        self.corpus = build_from_crawler(self.store_class, self.crawler)
+        try:
+            self.corpus = build_from_crawler(self.store_class, self.crawler)
+        except OSError as error:
+            if not disk_full(error):
+                raise
+            # Opening may have to repair or fold the folder, which takes space; nothing is lost.
+            logger.error("The corpus could not be opened: %s", error, extra={"crawler": self.crawler})
+            raise CloseSpider("disk_full") from error
         self.writer = GroupWriter(self.corpus, self.sync_every, self.sync_interval)
 
     def close_spider(self) -> None:
@@ -68,7 +76,14 @@ class CorpusPipeline:
             self.writer.close()
             self.stats.set_value("corpus/groups_synced", self.writer.groups)
         if self.corpus is not None:
-            self.corpus.close()
+            try:
+                self.corpus.close()
+            except OSError as error:
+                if not disk_full(error):
+                    raise
+                # Every document written is listed; what closing had left to do, the next start does.
+                logger.error("The corpus could not be closed in full: %s", error, extra={"crawler": self.crawler})
+                self.crawler.signals.send_catch_log(signal=harvester_signals.write_failed, error=error)
 
     def holds(self, doc_id: str) -> bool:
         """Whether the corpus has the document (any thread may ask)."""

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from harvester.files import atomic_writer, sync_filesystem, write_atomic
+from harvester.files import atomic_writer, fsync_dir, sync_filesystem, write_atomic
 from harvester.corpus.ids import file_name
 from harvester.corpus.lines import LineIndex
 from harvester.corpus.manifest import MANIFEST, VERSIONS, Entry, ManifestWriter, entry_at, read_manifest, read_manifest_at
@@ -213,6 +213,8 @@ class Corpus(DocumentStore):
             self._mark_synced()  # the folded manifest is durable whole
 
     def _write_versions(self) -> None:
+        if not self.versions and not (self.folder / VERSIONS).exists():
+            return  # a corpus without versions has no versions.jsonl, folded or not
         ordered = sorted(self.versions.values(), key=lambda entry: (entry.seq, entry.version))
         write_atomic(self.folder / VERSIONS, "".join(entry.to_json() + "\n" for entry in ordered).encode("utf-8"))
 
@@ -272,11 +274,21 @@ class Corpus(DocumentStore):
             raise ValueError(f"document {entry.id} number {entry.seq}: its file must be {file_name(entry.seq, entry.id)}")
         _check_text(entry, text)
         write_atomic(self.folder / entry.file, text, self.durable)
-        offset = self._manifest.append(entry)
+        try:
+            offset = self._manifest.append(entry)
+        except BaseException:
+            # Not listed (a full disk): not left behind either, the folder stays as it was.
+            self._unwrite(self.folder / entry.file)
+            raise
         self._revised |= entry.seq < self.next_seq  # listed out of sequence order
         self.lines.put(entry.id, entry.seq, entry.version, offset)
         self.next_seq = max(self.next_seq, entry.seq + 1)
         return entry
+
+    def _unwrite(self, path: Path) -> None:
+        path.unlink(missing_ok=True)
+        if self.durable:
+            fsync_dir(self.folder)
 
     def put_version(self, entry: Entry, text: bytes) -> Entry:
         """Keep a superseded version as it is: its text as `NNN_<id>.v<K>.txt`, its line in versions.jsonl."""
@@ -287,9 +299,13 @@ class Corpus(DocumentStore):
             raise ValueError(f"document {entry.id} version {entry.version}: its file must be {expected}")
         _check_text(entry, text)
         write_atomic(self.folder / entry.file, text, self.durable)
-        if self._versions is None:
-            self._versions = ManifestWriter(self.folder / VERSIONS, self.durable)
-        self._versions.append(entry)
+        try:
+            if self._versions is None:
+                self._versions = ManifestWriter(self.folder / VERSIONS, self.durable)
+            self._versions.append(entry)
+        except BaseException:
+            self._unwrite(self.folder / entry.file)
+            raise
         self.versions[(entry.id, entry.version)] = entry
         return entry
 
@@ -325,10 +341,17 @@ class Corpus(DocumentStore):
             version=old.version + 1,
             previous_sha256=old.sha256,
         )
+        kept = self.folder / version_file(old)
         # The old text is durable before the current file changes, whatever the corpus's mode.
-        write_atomic(self.folder / version_file(old), old_text)
-        write_atomic(current, text, self.durable)
-        offset = self._manifest.append(entry)
+        write_atomic(kept, old_text)
+        try:
+            write_atomic(current, text, self.durable)
+            offset = self._manifest.append(entry)
+        except BaseException:
+            # The new version is not listed (a full disk): the listed text goes back in its place.
+            kept.replace(current)
+            fsync_dir(self.folder)
+            raise
         self.versions[(doc_id, old.version)] = Entry(**{**old.__dict__, "file": version_file(old)})
         self.lines.put(doc_id, entry.seq, entry.version, offset)
         self._revised = True
@@ -343,20 +366,23 @@ class Corpus(DocumentStore):
         self._mark_synced()
 
     def close(self) -> None:
+        """Folds what needs folding; a fold cut short (a full disk) is done by the next opening."""
         self._manifest.close()
-        # The documents durable before anything is rewritten around them.
-        self.sync()
-        if self._versions is not None:
-            # Kept versions were appended as they came: put them in order too.
-            self._versions.close()
-            self._versions = None
-            self._write_versions()
-        if self._revised:
-            self._fold()
-            self._revised = False
-        # At rest every line is durable: nothing to check at the next start.
-        (self.folder / SYNCED).unlink(missing_ok=True)
-        self.lines.close()
+        try:
+            # The documents durable before anything is rewritten around them.
+            self.sync()
+            if self._versions is not None:
+                # Kept versions were appended as they came: put them in order too.
+                self._versions.close()
+                self._versions = None
+                self._write_versions()
+            if self._revised:
+                self._fold()
+                self._revised = False
+            # At rest every line is durable: nothing to check at the next start.
+            (self.folder / SYNCED).unlink(missing_ok=True)
+        finally:
+            self.lines.close()
 
 
 def _check_text(entry: Entry, text: bytes) -> None:

@@ -14,11 +14,12 @@ import fcntl
 import os
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.utils.misc import load_object
+
+from harvester.files import disk_full
 
 LOCK_FILE = "crawl.lock"
 SHARED = "workers"  # the holder line of a shared lock
@@ -36,18 +37,18 @@ class FolderLock:
     def __init__(self, path: Path, shared: bool = False) -> None:
         self.path = path
         self.shared = shared
-        self._handle: IO[str] | None = None
+        self._fd: int | None = None
 
     def acquire(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+", encoding="utf-8")
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(handle, (fcntl.LOCK_SH if self.shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+            fcntl.flock(fd, (fcntl.LOCK_SH if self.shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().split()
-            handle.close()
-            if holder and holder[0] == str(os.getpid()) and not self.shared:
+            holder = os.pread(fd, 4096, 0).decode("utf-8", "replace").split()
+            mine = not self.shared and (holder[:1] == [str(os.getpid())] or (not holder and _flocked_by_this_process(fd)))
+            os.close(fd)
+            if mine:
                 return  # held by this very process: nothing to take, nothing to release
             if holder[:1] == [SHARED]:
                 who = f"several workers together, since {holder[1]}" if len(holder) > 1 else "several workers together"
@@ -57,19 +58,42 @@ class FolderLock:
                 f"{self.path.parent.parent} is being crawled by {who}; two crawls of one output folder"
                 " would interleave their files, so this one is refused (wait for it, or stop it)"
             ) from None
-        handle.seek(0)
-        handle.truncate()
         # Shared holders name no process: the pid is what makes an exclusive lock re-entrant.
         holder = SHARED if self.shared else str(os.getpid())
-        handle.write(f"{holder} {datetime.now(timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')}\n")
-        handle.flush()
-        self._handle = handle
+        line = f"{holder} {datetime.now(timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')}\n".encode()
+        try:
+            # Over the old line, then cut: a lock file that has a line needs no new space for it.
+            os.pwrite(fd, line, 0)
+            os.ftruncate(fd, len(line))
+        except OSError as error:
+            if not disk_full(error):
+                os.close(fd)
+                raise
+            # The lock is the flock, not the line: on a full disk it is held all the same, nameless.
+            os.ftruncate(fd, 0)
+        self._fd = fd
 
     def release(self) -> None:
-        if self._handle is not None:
-            fcntl.flock(self._handle, fcntl.LOCK_UN)
-            self._handle.close()
-            self._handle = None
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+
+def _flocked_by_this_process(fd: int) -> bool:
+    """Whether this process holds a flock on the file open at `fd`, as /proc/locks says (Linux): a
+    lock whose holder line a full disk kept out is still re-entrant."""
+    stat = os.fstat(fd)
+    inode = f"{os.major(stat.st_dev):02x}:{os.minor(stat.st_dev):02x}:{stat.st_ino}"
+    try:
+        table = Path("/proc/locks").read_text()
+    except OSError:
+        return False
+    # "1: FLOCK  ADVISORY  WRITE 4242 00:2a:1234 0 EOF" (waiters' lines have "->" after the number)
+    return any(
+        fields[1:2] == ["FLOCK"] and fields[4:6] == [str(os.getpid()), inode]
+        for fields in (line.split() for line in table.splitlines())
+    )
 
 
 class OutputLock:
