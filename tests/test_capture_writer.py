@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from isal import isal_zlib
 from warcio.archiveiterator import ArchiveIterator
 
 from harvester.capture.records import RecordFactory, WarcRecord
@@ -154,3 +155,21 @@ def test_a_member_that_is_not_a_whole_record_is_cut(tmp_path: Path, extra: bytes
     bad.write_bytes(source.read_bytes() + gzip.compress(extra + b"WARC-Type: response\r\nContent-Length: 10\r\n\r\nabc"))
     assert repair(bad).read_bytes() == source.read_bytes()
     shutil.rmtree(tmp_path / "live")
+
+
+@pytest.mark.parametrize("level", range(10))
+def test_every_gzip_level_makes_standard_members_and_1_to_3_are_igzip_s(tmp_path: Path, level: int) -> None:
+    w = WarcFileWriter(tmp_path, "test", INFO, RecordFactory(), gzip_level=level, clock=lambda: CLOCK)
+    response, request = exchange(w, 1)
+    refs = w.write(response, request)
+    info = w.warcinfo_id
+    path = w.close()
+    assert path is not None
+    data = path.read_bytes()
+    for record, ref in zip((response, request), refs, strict=True):
+        member = data[ref.offset : ref.offset + ref.length]
+        assert gzip.decompress(member) == record.to_bytes(info)
+        # ISA-L's igzip for 1-3 (its own levels), zlib's deflate for the others.
+        assert (member == isal_zlib.compress(record.to_bytes(info), min(level, 3), wbits=31)) == (level in (1, 2, 3))
+    with open(path, "rb") as stream:
+        assert [r.rec_type for r in ArchiveIterator(stream)] == ["warcinfo", "response", "request"]

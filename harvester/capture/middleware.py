@@ -3,7 +3,8 @@
 It sits last before the downloader, so robots.txt, redirects and error pages are captured like any
 page, each from the bytes the download handler saw on the wire (capture/handler.py). A payload
 captured before (this crawl or an earlier one into the same folder) becomes a revisit record.
-At start-up it repairs `.open` files a killed crawl left; at the end it writes the CDXJ indexes.
+At start-up it repairs `.open` files a killed crawl left; the writer writes each file's CDXJ index as
+it writes the file, and at the end the files repaired get theirs.
 
 Settings: CAPTURE_ENABLED, CAPTURE_DIR, CAPTURE_PREFIX, CAPTURE_MAX_FILE_SIZE, CAPTURE_GZIP_LEVEL,
 CAPTURE_DIGEST, CAPTURE_OPERATOR, CAPTURE_CRAWL_ID, CAPTURE_DEDUP, CAPTURE_DEDUP_MIN_SIZE,
@@ -104,7 +105,8 @@ class CaptureMiddleware:
             info,
             RecordFactory(settings.get("CAPTURE_DIGEST", "sha1")),
             max_size=settings.getint("CAPTURE_MAX_FILE_SIZE"),
-            gzip_level=settings.getint("CAPTURE_GZIP_LEVEL", 6),
+            gzip_level=settings.getint("CAPTURE_GZIP_LEVEL"),
+            index=settings.getbool("CAPTURE_INDEX"),
         )
         dedup: DedupIndex | None = None
         if settings.getbool("CAPTURE_DEDUP"):
@@ -128,8 +130,10 @@ class CaptureMiddleware:
             self.dedup.commit()
             self.dedup.close()
         if self.index:
+            # The writer indexed its files; a file repaired at start-up (or whose index could
+            # not be written) is indexed from the file now.
             indexed, failed = index_folder(self.writer.folder)
-            self.stats.inc_value("capture/indexes_written", len(indexed))
+            self.stats.inc_value("capture/indexes_written", len(self.writer.indexes) + len(indexed))
             for path, error in failed:
                 self.stats.inc_value("capture/indexes_failed")
                 logger.error("No CDXJ index for %s: %s", path, error, extra={"crawler": self.crawler})
@@ -179,7 +183,7 @@ class CaptureMiddleware:
             main = self.factory.revisit(url, date, peer, stored.head, payload_digest, original)
         else:
             cut = truncated or ("disconnect" if stored.truncated else None)
-            main = self.factory.response(url, date, peer, stored.head, stored.payload, cut)
+            main = self.factory.response(url, date, peer, stored.head, stored.payload, cut, payload_digest)
         sent = self.factory.request(url, date, peer, stored_request(exchange.sent), main.record_id)
         ref, _ = self.writer.write(main, sent)
         if main.type == "response" and self.dedup is not None and not main.get("WARC-Truncated"):
@@ -211,7 +215,7 @@ class CaptureMiddleware:
         text_digest = self.factory.digest(text)
         if dedup and self.dedup is not None and self.dedup.lookup(text_digest, "conversion", uri, any_uri=False):
             return None, []
-        record = self.factory.conversion(uri, warc_date(utc_now()), text, refers_to, extra)
+        record = self.factory.conversion(uri, warc_date(utc_now()), text, refers_to, extra, text_digest)
         (ref,) = self.writer.write(record)
         if self.dedup is not None:
             self.dedup.add(text_digest, "conversion", Capture(uri, record.get("WARC-Date") or "", record.record_id, ref.file))
