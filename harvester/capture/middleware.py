@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -38,12 +36,12 @@ from scrapy.http import Response
 from scrapy.utils.misc import build_from_crawler, load_object
 
 import harvester
-from harvester.awaitable import result
 from harvester.capture.dedup import Capture, DedupIndex
 from harvester.capture.handler import WIRE_META
 from harvester.capture.index import index_folder
 from harvester.capture.message import WireError, stored_request, stored_response
 from harvester.capture.records import NOT_MODIFIED_PROFILE, Original, RecordFactory, WarcRef, warc_date
+from harvester.capture.thread import WriterThread
 from harvester.capture.wire import WireLog, utc_now
 from harvester.capture.writer import WarcFileWriter, WarcInfo, repair_folder
 
@@ -83,7 +81,7 @@ class CaptureMiddleware:
         self._unsynced = 0
         # One thread, FIFO: records go to the files in the order the exchanges came, and only
         # this thread touches the writer, the dedup index and the files.
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="capture-writer")
+        self._thread = WriterThread("capture-writer")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CaptureMiddleware:
@@ -124,7 +122,7 @@ class CaptureMiddleware:
 
     def spider_closed(self) -> None:
         # Everything queued is written (and its errors raised) before the files are closed.
-        self._thread.shutdown(wait=True)
+        self._thread.shutdown()
         self.writer.close()
         if self.dedup is not None:
             self.dedup.commit()
@@ -153,9 +151,8 @@ class CaptureMiddleware:
         # stopped early (size cap) may still be receiving into the log.
         exchange = Exchange(request.url, request.method, wire.started, wire.peer, bytes(wire.sent), bytes(wire.received))
         not_modified = request.meta.get("revisit_of") if response.status == 304 else None
-        job = self._thread.submit(self.capture, exchange, not_modified, _truncation(request, response))
         try:
-            ref, written = await result(job)
+            ref, written = await self._thread.run(self.capture, exchange, not_modified, _truncation(request, response))
         except WireError as error:
             self.stats.inc_value("capture/skipped/unreadable")
             logger.warning("Not captured: %s: %s", request.url, error, extra={"crawler": self.crawler})
@@ -202,7 +199,7 @@ class CaptureMiddleware:
     ) -> WarcRef | None:
         """Write derived text beside the capture `refers_to` names; with `dedup`, None when this
         URI's identical text is already in the captures."""
-        ref, written = await result(self._thread.submit(self._write_conversion, uri, text, refers_to, extra, dedup))
+        ref, written = await self._thread.run(self._write_conversion, uri, text, refers_to, extra, dedup)
         if ref is None:
             self.stats.inc_value("capture/conversions_known")
         self._count(written)
