@@ -14,9 +14,9 @@ of the response is left in `meta["capture"]` (a WarcRef) and its date in `meta["
 Read from meta: `revisit_of` (a 304 becomes a server-not-modified revisit of that record) and
 `truncated` (WARC-Truncated: length).
 
-The work of each exchange (digests, dedup lookups, gzip, write, fsync) runs on one writer thread
-of the middleware, which process_response awaits: zlib, hashlib and os.write release the GIL, so
-the reactor goes on downloading meanwhile. Only that thread touches the writer, the files and the
+The work of each exchange (digests, dedup lookups, gzip, write, index lines, fsync) runs on the
+middleware's writer thread (capture/thread.py), which process_response awaits: igzip, hashlib and
+os.write release the GIL, so the reactor goes on downloading meanwhile. Only that thread touches the writer, the files and the
 dedup index; it hands back what it wrote, and the stats are counted on the reactor thread. Its
 errors reach process_response's caller as if the work had run there.
 """
