@@ -10,12 +10,11 @@ No settings.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from io import BytesIO
 from types import SimpleNamespace
 
-from cdxj_indexer.bufferiter import buffer_record_content, join_req_resp
-from cdxj_indexer.main import CDXJIndexer
 from surt import surt
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecordLoader
@@ -24,10 +23,13 @@ from warcio.timeutils import iso_date_to_timestamp
 
 from harvester.capture.records import WarcRecord, WarcRef, digest
 
-INDEXED = tuple(CDXJIndexer.DEFAULT_RECORDS)  # response, revisit, resource, metadata
+# cdxj-indexer's default records (as a copy: importing py-wacz appends "warcinfo" to its list).
+INDEXED = ("response", "revisit", "resource", "metadata")
 _HTTP_RECORDS = ("response", "revisit")  # whose block warcio reads an HTTP head from, when indexed
 _HTTP_SCHEMES = ArcWarcRecordLoader.HTTP_SCHEMES
 _HTTP = StatusAndHeadersParser(ArcWarcRecordLoader.HTTP_TYPES, verify=False)
+# Where cdxj-indexer cuts a Content-Type for the "mime" field (CDXJIndexer.RE_SPACE).
+_MIME_END = re.compile(r"[;\s]")
 # warcio's digest of a payload it has already read to its end (cdxj-indexer buffers every
 # record's content first): what a resource or metadata record without WARC-Payload-Digest gets.
 _READ_PAYLOAD_DIGEST = digest(b"", "sha1")
@@ -139,7 +141,7 @@ def _mime(record: WarcRecord, head: StatusAndHeaders | None) -> str | None:
         value = head.get_header("content-type") if head else None
     else:
         value = field(record, "Content-Type")
-    return CDXJIndexer.RE_SPACE.split(value, 1)[0].strip() if value else value
+    return _MIME_END.split(value, 1)[0].strip() if value else value
 
 
 def _request_of(first: WarcRecord, second: WarcRecord) -> WarcRecord | None:
@@ -162,6 +164,9 @@ def _posted(request: WarcRecord) -> bool:
 def _post_append(request: WarcRecord) -> SimpleNamespace | None:
     """The key, method and body cdxj-indexer gives the response to a POST or PUT: the request
     record read back by warcio and joined by cdxj-indexer itself (rare: no need to be quick)."""
+    # Imported here: cdxj-indexer's form parsers take a third of a second to import (pyamf).
+    from cdxj_indexer.bufferiter import buffer_record_content, join_req_resp
+
     parsed = next(iter(ArchiveIterator(BytesIO(request.to_bytes()), arc2warc=True, verify_http=False)))
     buffer_record_content(parsed)
     response = SimpleNamespace()

@@ -19,8 +19,6 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import BinaryIO
 
-from cdxj_indexer.main import CDXJIndexer
-
 from harvester.files import fsync_dir
 
 INDEX_DIR = "indexes"
@@ -121,6 +119,10 @@ def forget(warc: Path) -> None:
 def index_warc(warc: Path, sort_buffer: int = SORT_BUFFER) -> Path:
     """Write the sorted CDXJ index of one WARC file (response, revisit, resource and metadata
     records) with cdxj-indexer, reading the file."""
+    # Imported here: it takes a third of a second to import (pyamf), and a crawl needs it only
+    # for files repaired after a crash.
+    from cdxj_indexer.main import CDXJIndexer
+
     target = index_path(warc)
     target.parent.mkdir(exist_ok=True)
     temp = _temp(target)
