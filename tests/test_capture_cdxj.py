@@ -33,11 +33,11 @@ def cdxj_indexer(warc: Path, out: Path) -> bytes:
     return out.read_bytes()
 
 
-def response_head(content_type: str | None = "text/html; charset=utf-8", extra: bytes = b"") -> bytes:
+def response_head(content_type: str | None = "text/html; charset=utf-8") -> bytes:
     lines = [b"HTTP/1.1 200 OK"]
     if content_type is not None:
         lines.append(b"Content-Type: " + content_type.encode())
-    return b"\r\n".join(lines) + b"\r\n" + extra + b"\r\n"
+    return b"\r\n".join(lines) + b"\r\n\r\n"
 
 
 class Captures:
