@@ -70,7 +70,7 @@ def run(mode: str, bodies: list[bytes], concurrency: int) -> tuple[float, float,
     """(loop-thread CPU, process CPU, wall) in ms per exchange."""
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
-        writer = WarcFileWriter(folder, "bench", INFO, RecordFactory())
+        writer = WarcFileWriter(folder, "bench", INFO, RecordFactory(), index=True)
         middleware = CaptureMiddleware(get_crawler(), writer, SqliteDedupIndex(folder / "dedup.sqlite3", warc_file_exists(folder)), index=False)
         pairs = exchanges(bodies)
         step = middleware.process_response if mode == "thread" else lambda req, resp: inline(middleware, req, resp)

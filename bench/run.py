@@ -4,8 +4,10 @@
     python bench/run.py --memory-check [--pages 5000] [--large 50000]
 
 Systems: scrapy-plain, harvester-full, harvester-capture, harvester-extract, wget (`--recursive
---warc-file`), trafilatura-1proc, trafilatura-2proc. Each runs as its own process; CPU and peak
-RSS are measured as bench/measure.py says. With --repeat, each figure is the median of the runs.
+--warc-file`), harvester-extractor-1proc, trafilatura-1proc, trafilatura-2proc. Each runs as its own
+process; CPU and peak RSS are measured as bench/measure.py says. With --repeat, each figure is the
+median of the runs. The ceiling of the machine is `cores x 1000 / (scrapy-plain CPU ms/page +
+harvester-extractor-1proc CPU ms/page)`; each harvester crawl's pages/s is given as a share of it.
 """
 
 from __future__ import annotations
@@ -39,9 +41,16 @@ SYSTEMS = (
     "harvester-capture",
     "harvester-extract",
     "wget",
+    "harvester-extractor-1proc",
     "trafilatura-1proc",
     "trafilatura-2proc",
 )
+
+
+# Systems that read the pages from disk: no crawl, no server.
+OFFLINE = ("harvester-extractor-1proc", "trafilatura-1proc", "trafilatura-2proc")
+# The crawls whose pages/s are given as a share of the ceiling.
+CRAWLS = ("harvester-full", "harvester-capture", "harvester-extract")
 
 
 @dataclass(frozen=True)
@@ -106,6 +115,9 @@ class Bench:
         if system == "scrapy-plain":
             return [python, str(BENCH / "plain_spider.py"), "--stats", str(stats)], lambda: Outcome(
                 self._stats_pages(stats), None)
+        if system == "harvester-extractor-1proc":
+            argv = [python, str(BENCH / "extractor_files.py"), str(self.site.folder), "--stats", str(stats)]
+            return argv, lambda: Outcome(self._stats_pages(stats), None)
         if system.startswith("harvester-"):
             mode = system.removeprefix("harvester-")
             argv = [python, str(BENCH / "harvester_crawl.py"), "--out", str(out), "--mode", mode, "--stats", str(stats)]
@@ -144,7 +156,7 @@ class Bench:
             print(f"bench: {system} exited with {usage.exit_code} after {outcome.pages} of {self.site.articles}"
                   " article pages; its log ends:", *tail, sep="\n  ", file=sys.stderr)
         pages = max(outcome.pages, 1)
-        crawled = not system.startswith("trafilatura-")
+        crawled = system not in OFFLINE
         return Row(
             system=system,
             pages=outcome.pages,
@@ -167,24 +179,45 @@ def median_row(rows: list[Row]) -> Row:
     return Row(system=rows[0].system, **fields)
 
 
+@dataclass(frozen=True)
+class Ceiling:
+    """What the machine could do: every core busy with plain Scrapy's work and the harvester's
+    extraction of a page, nothing else (CPU seconds per 1,000 pages are CPU ms per page)."""
+
+    cores: int
+    plain_cpu_ms: float
+    extractor_cpu_ms: float
+    pages_per_s: float
+    shares: dict[str, float]  # each harvester crawl's pages/s over the ceiling
+
+    @classmethod
+    def of(cls, rows: list[Row]) -> Ceiling | None:
+        by_name = {row.system: row for row in rows}
+        if not {"scrapy-plain", "harvester-extractor-1proc"} <= by_name.keys():
+            return None
+        plain, alone = by_name["scrapy-plain"].cpu_s_per_1000, by_name["harvester-extractor-1proc"].cpu_s_per_1000
+        cores = os.cpu_count() or 1
+        ceiling = cores * 1000 / (plain + alone)
+        shares = {name: round(by_name[name].pages_per_s / ceiling, 3) for name in CRAWLS if name in by_name}
+        return cls(cores, plain, alone, round(ceiling, 1), shares)
+
+
 def print_table(rows: list[Row]) -> None:
-    print(f"\n{'system':<20}{'pages':>7}{'pages/s':>9}{'CPU s/1000':>12}{'peak RSS MB':>13}"
+    print(f"\n{'system':<27}{'pages':>7}{'pages/s':>9}{'CPU s/1000':>12}{'peak RSS MB':>13}"
           f"{'all procs MB':>14}{'WARC B/page':>13}{'nginx CPU s/1000':>18}")
     for row in rows:
         warc = f"{row.warc_bytes_per_page:,.0f}" if row.warc_bytes_per_page is not None else "-"
         nginx_cpu = f"{row.nginx_cpu_s_per_1000:.2f}" if row.nginx_cpu_s_per_1000 is not None else "-"
-        print(f"{row.system:<20}{row.pages:>7}{row.pages_per_s:>9.1f}{row.cpu_s_per_1000:>12.2f}"
+        print(f"{row.system:<27}{row.pages:>7}{row.pages_per_s:>9.1f}{row.cpu_s_per_1000:>12.2f}"
               f"{row.peak_rss_mb:>13.1f}{row.tree_rss_mb:>14.1f}{warc:>13}{nginx_cpu:>18}")
-    by_name = {row.system: row for row in rows}
-    if {"scrapy-plain", "trafilatura-1proc"} <= by_name.keys():
-        # CPU seconds per 1,000 pages are CPU milliseconds per page; the crawl can spend every core.
-        plain, alone = by_name["scrapy-plain"].cpu_s_per_1000, by_name["trafilatura-1proc"].cpu_s_per_1000
-        cores = os.cpu_count() or 1
-        ceiling = cores * 1000 / (plain + alone)
-        print(f"\nceiling on {cores} cores: {cores} x 1000 / ({plain:.2f} + {alone:.2f} ms) = {ceiling:.1f} pages/s")
-        if "harvester-full" in by_name:
-            full = by_name["harvester-full"].pages_per_s
-            print(f"harvester-full: {full:.1f} pages/s = {100 * full / ceiling:.0f}% of the ceiling")
+    ceiling = Ceiling.of(rows)
+    if ceiling is not None:
+        print(f"\nceiling on {ceiling.cores} cores: {ceiling.cores} x 1000 / ({ceiling.plain_cpu_ms:.2f} + "
+              f"{ceiling.extractor_cpu_ms:.2f} ms) = {ceiling.pages_per_s:.1f} pages/s "
+              "(scrapy-plain + harvester-extractor-1proc)")
+        speed = {row.system: row.pages_per_s for row in rows}
+        for system, share in ceiling.shares.items():
+            print(f"{system}: {speed[system]:.1f} pages/s = {share:.0%} of the ceiling")
 
 
 def generator_version() -> str:
@@ -232,7 +265,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int,
                         help="articles on the site (default 10,000; 5,000 for the small crawl of --memory-check)")
-    parser.add_argument("--json", type=Path, help="also write the table here as JSON rows")
+    parser.add_argument("--json", type=Path, help="also write the table and the ceiling here as JSON")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each system; figures are medians")
     parser.add_argument("--systems", default=",".join(SYSTEMS), help="comma-separated subset, in order")
     parser.add_argument("--site", type=Path, help="keep the generated site here and reuse it (default: a temp folder)")
@@ -269,7 +302,9 @@ def main() -> int:
           f"{site.list_pages:,} list pages; {os.cpu_count()} CPU cores; medians of {args.repeat} run(s)")
     print_table(rows)
     if args.json:
-        args.json.write_text(json.dumps([row.json_row() for row in rows], indent=2) + "\n")
+        ceiling = Ceiling.of(rows)
+        report = {"rows": [row.json_row() for row in rows], "ceiling": asdict(ceiling) if ceiling else None}
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
     return 0
 
 

@@ -158,13 +158,13 @@ CAPTURE_MAX_FILE_SIZE = 1_000_000_000  # bytes before a new file is started
 CAPTURE_OPERATOR = ""  # who runs the crawl, for the warcinfo record
 CAPTURE_CRAWL_ID = ""  # names the crawl in warcinfo; a new UUID when empty
 CAPTURE_DIGEST = "sha1"  # block and payload digest algorithm, base32: sha1 or sha256
-CAPTURE_GZIP_LEVEL = 6  # zlib level of each record's gzip member
+CAPTURE_GZIP_LEVEL = 2  # gzip level (0-9, as zlib's) of each record's member; 1-3 by igzip, fast
 CAPTURE_DEDUP = True  # write a payload captured before (here or in an earlier crawl) as a revisit
 CAPTURE_DEDUP_CLASS = "harvester.capture.dedup.SqliteDedupIndex"  # the payload digest index
 CAPTURE_DEDUP_INDEX = "dedup.sqlite3"  # the SQLite index's file, in CAPTURE_DIR
 CAPTURE_DEDUP_MIN_SIZE = 1  # payloads smaller than this (empty ones) are always stored in full
 CAPTURE_SYNC_EVERY = 100  # exchanges between fsyncs of the WARC (and dedup index commits)
-CAPTURE_INDEX = True  # write indexes/<file>.cdxj for each WARC at the end of the crawl
+CAPTURE_INDEX = True  # write indexes/<file>.cdxj of each WARC as it is written
 CAPTURE_CONVERSIONS = True  # write each document's text as a conversion record
 CAPTURE_METADATA = False  # a metadata record per page (outlinks, hops, fetch time); archive crawls turn it on
 

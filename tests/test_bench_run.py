@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-SYSTEMS = ["scrapy-plain", "harvester-full", "harvester-capture", "wget", "trafilatura-1proc"]
+SYSTEMS = ["scrapy-plain", "harvester-full", "harvester-capture", "wget", "harvester-extractor-1proc", "trafilatura-1proc"]
 
 
 def test_the_bench_measures_every_system_on_the_same_site(tmp_path: Path) -> None:
@@ -24,7 +24,8 @@ def test_the_bench_measures_every_system_on_the_same_site(tmp_path: Path) -> Non
         capture_output=True, text=True, timeout=600, cwd=tmp_path,
     )
     assert run.returncode == 0, run.stderr[-3000:]
-    rows = json.loads(out.read_text())
+    report = json.loads(out.read_text())
+    rows = report["rows"]
     assert [row["system"] for row in rows] == SYSTEMS
     for row in rows:
         assert set(row) == {"system", "pages", "pages_per_s", "cpu_s_per_1000", "peak_rss_mb", "warc_bytes_per_page"}
@@ -36,4 +37,13 @@ def test_the_bench_measures_every_system_on_the_same_site(tmp_path: Path) -> Non
     for system in ("harvester-full", "harvester-capture", "wget"):
         assert 2_000 < by_system[system]["warc_bytes_per_page"] < 80_000
     assert by_system["scrapy-plain"]["warc_bytes_per_page"] is None
-    assert "ceiling on" in run.stdout and "harvester-full:" in run.stdout
+    # The ceiling: both cores on plain Scrapy's work plus the harvester's own extraction of a page.
+    ceiling = report["ceiling"]
+    plain, alone = by_system["scrapy-plain"]["cpu_s_per_1000"], by_system["harvester-extractor-1proc"]["cpu_s_per_1000"]
+    assert (ceiling["plain_cpu_ms"], ceiling["extractor_cpu_ms"]) == (plain, alone)
+    assert ceiling["pages_per_s"] == round(ceiling["cores"] * 1000 / (plain + alone), 1)
+    assert set(ceiling["shares"]) == {"harvester-full", "harvester-capture"}
+    for system, share in ceiling["shares"].items():
+        assert abs(share - by_system[system]["pages_per_s"] / ceiling["pages_per_s"]) < 0.01
+    assert "ceiling on" in run.stdout and "(scrapy-plain + harvester-extractor-1proc)" in run.stdout
+    assert "harvester-full:" in run.stdout and "harvester-capture:" in run.stdout

@@ -42,3 +42,41 @@ def test_entries_whose_warc_file_is_gone_are_ignored(tmp_path: Path) -> None:
     dedup.add("sha1:AAA", "response", FIRST)
     dedup.commit()
     assert dedup.lookup("sha1:AAA", "response", FIRST.uri) is None
+
+
+def test_a_payload_never_seen_is_not_looked_up_in_sqlite(tmp_path: Path) -> None:
+    first = SqliteDedupIndex(tmp_path / "dedup.sqlite3", lambda name: True)
+    first.add("sha1:AAA", "response", FIRST)
+    first.commit()
+    first.close()
+    # A later crawl: the filter read at open knows the index's payloads.
+    dedup = SqliteDedupIndex(tmp_path / "dedup.sqlite3", lambda name: True)
+    asked: list[str] = []
+    dedup._db.set_trace_callback(asked.append)
+    assert dedup.lookup("sha1:NEW", "response", "http://example.com/new") is None
+    assert dedup.lookup("sha1:AAA", "conversion", FIRST.uri, any_uri=False) is None  # types apart
+    assert asked == []
+    assert dedup.lookup("sha1:AAA", "response", "http://example.com/other") == FIRST
+    assert len(asked) == 1
+    # Added in this crawl: found pending, then committed.
+    later = Capture("http://example.com/b", "2026-11-01T00:00:01.000000Z", "<urn:uuid:b>", "two.warc.gz")
+    dedup.add("sha1:BBB", "response", later)
+    assert dedup.lookup("sha1:BBB", "response", "http://example.com/c") == later
+    dedup.commit()
+    assert dedup.lookup("sha1:BBB", "response", "http://example.com/c") == later
+
+
+def test_the_filter_grows_past_its_capacity_and_never_misses_a_payload(tmp_path: Path) -> None:
+    dedup = SqliteDedupIndex(tmp_path / "dedup.sqlite3", lambda name: True)
+    capacity = dedup._filter.capacity
+    for n in range(capacity + 10):
+        dedup.add(f"sha1:{n}", "response", Capture(f"http://example.com/{n}", "d", f"<urn:uuid:{n}>", "one.warc.gz"))
+        if n % 5000 == 0:
+            dedup.commit()
+    assert dedup._filter.capacity > capacity
+    assert all(dedup._filter.may_hold("response", f"sha1:{n}") for n in range(capacity + 10))
+    dedup.commit()
+    assert dedup.lookup(f"sha1:{capacity + 9}", "response", "http://example.com/x") is not None
+    # Few absent payloads get past it (about 2% by design).
+    passed = sum(dedup._filter.may_hold("response", f"sha1:absent-{n}") for n in range(20_000))
+    assert passed < 0.05 * 20_000

@@ -1,13 +1,14 @@
-"""CDXJ indexes of finished WARC files, made with cdxj-indexer."""
+"""CDXJ indexes of WARC files: made with cdxj-indexer for a file without one, by the writer for
+its own files, and dropped with a killed writer's file when it is repaired."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from harvester.capture.index import index_folder, index_path, index_warc
+from harvester.capture.index import index_folder, index_path, index_warc, side_path
 from harvester.capture.records import RecordFactory
-from harvester.capture.writer import WarcFileWriter, WarcInfo
+from harvester.capture.writer import WarcFileWriter, WarcInfo, repair_folder
 
 INFO = WarcInfo(software="harvester/test", operator="", robots="obey", crawl_id="c", hostname="h")
 
@@ -51,3 +52,33 @@ def test_an_index_larger_than_the_sort_buffer_is_sorted_through_temp_files_into_
     assert keys == [f"com,example)/item/{n}" for n in range(10)]
     index_path(warc).unlink()
     assert index_warc(warc).read_text("utf-8") == spilled
+
+
+def test_the_writer_indexes_its_files_and_a_killed_writer_s_index_goes_with_the_repair(tmp_path: Path) -> None:
+    live = tmp_path / "live"
+    writer = WarcFileWriter(live, "t", INFO, RecordFactory(), index=True)
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\n"
+    refs = [writer.write(writer.factory.response(f"http://example.com/{n}", "2026-11-02T09:05:07.000000Z", None, head, b"hi"))[0]
+            for n in range(3)]
+    (open_warc,) = live.glob("*.warc.gz.open")
+    assert side_path(open_warc).exists() and not index_path(open_warc).exists()
+    # A kill: the file and its side file stay as they were, the last record torn; the killed
+    # writer may even have written the index of the whole file before renaming it.
+    crashed = tmp_path / "crashed"
+    (crashed / "indexes").mkdir(parents=True)
+    torn = crashed / open_warc.name
+    torn.write_bytes(open_warc.read_bytes()[: refs[2].offset + 10])
+    side_path(torn).write_bytes(side_path(open_warc).read_bytes())
+    index_path(torn).write_text("com,example)/2 20261102090507 {}\n", "utf-8")
+    (repaired,) = repair_folder(crashed)
+    assert list((crashed / "indexes").iterdir()) == []
+    (index,) = index_folder(crashed)[0]
+    keys = [line.split(" ", 1)[0] for line in index.read_text("utf-8").splitlines()]
+    assert keys == ["com,example)/0", "com,example)/1"]  # what the repaired file holds
+    # The live writer goes on and closes its file with the index of all three.
+    final = writer.close()
+    assert writer.indexes == [index_path(final)] and not side_path(final).exists()
+    assert [line.split(" ", 1)[0] for line in index_path(final).read_text("utf-8").splitlines()] == [
+        f"com,example)/{n}" for n in range(3)
+    ]
+    assert index_folder(live) == ([], [])

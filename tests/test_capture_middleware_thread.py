@@ -94,7 +94,7 @@ def middleware(tmp_path: Path) -> Iterator[CaptureMiddleware]:
     writer = NotingWriter(tmp_path / "warc")
     capture = CaptureMiddleware(get_crawler(), writer, None, index=False)
     yield capture
-    capture._thread.shutdown(wait=True)
+    capture._thread.shutdown()
 
 
 def test_records_are_written_on_the_writer_thread_while_the_loop_runs(middleware: CaptureMiddleware) -> None:
@@ -204,7 +204,7 @@ def test_a_full_disk_raises_to_the_caller_of_process_response(small_disk: Path) 
         with pytest.raises(OSError) as raised:
             asyncio.run(capture.process_response(request, response))
     finally:
-        capture._thread.shutdown(wait=True)
+        capture._thread.shutdown()
     assert raised.value.errno == errno.ENOSPC
     assert "capture" not in request.meta
     assert capture.stats.get_value("capture/records_written") is None

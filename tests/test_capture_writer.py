@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from isal import isal_zlib
 from warcio.archiveiterator import ArchiveIterator
 
 from harvester.capture.records import RecordFactory, WarcRecord
@@ -191,3 +192,21 @@ def test_a_file_whose_warcinfo_cannot_be_written_is_not_left(tmp_path: Path, mon
     assert list(tmp_path.iterdir()) == []
     w.write(*exchange(w, 2))
     assert w.close() is not None
+
+
+@pytest.mark.parametrize("level", range(10))
+def test_every_gzip_level_makes_standard_members_and_1_to_3_are_igzip_s(tmp_path: Path, level: int) -> None:
+    w = WarcFileWriter(tmp_path, "test", INFO, RecordFactory(), gzip_level=level, clock=lambda: CLOCK)
+    response, request = exchange(w, 1)
+    refs = w.write(response, request)
+    info = w.warcinfo_id
+    path = w.close()
+    assert path is not None
+    data = path.read_bytes()
+    for record, ref in zip((response, request), refs, strict=True):
+        member = data[ref.offset : ref.offset + ref.length]
+        assert gzip.decompress(member) == record.to_bytes(info)
+        # ISA-L's igzip for 1-3 (its own levels), zlib's deflate for the others.
+        assert (member == isal_zlib.compress(record.to_bytes(info), min(level, 3), wbits=31)) == (level in (1, 2, 3))
+    with open(path, "rb") as stream:
+        assert [r.rec_type for r in ArchiveIterator(stream)] == ["warcinfo", "response", "request"]

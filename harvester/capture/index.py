@@ -1,32 +1,128 @@
-"""CDXJ indexes of finished WARC files, made with cdxj-indexer: `indexes/<name>.cdxj` per file.
+"""CDXJ indexes of WARC files, `indexes/<name>.cdxj` per file: written by the writer as it writes
+the file, or made with cdxj-indexer for a file that has none (one repaired after a crash).
 
-Every closed `*.warc.gz` in the folder without its index gets one (so files repaired after a crash
-are indexed too); each index is sorted, and written atomically under a temp name of its own
-process, so that crawls sharing the folder (workers) may index the same file at once.
+The writer's lines (capture/cdxj.py, the same as cdxj-indexer's) go to a side file,
+`indexes/<name>.cdxj.open`, as each record is written, and are sorted into the index when the
+WARC file is closed: no WARC is read again for its index. A killed crawl's side file is dropped
+with the repair of its `.open` WARC file, whose index is then made from scratch by
+`index_folder`. Sorting holds at most SORT_BUFFER bytes of lines in memory; beyond, sorted runs go
+to temp files and are merged. Every index is written atomically under a temp name of its own
+process, so that crawls sharing the folder (workers) may index the same file at once. No settings.
 """
 
 from __future__ import annotations
 
+import heapq
 import os
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
-
-from cdxj_indexer.main import CDXJIndexer
+from typing import BinaryIO
 
 from harvester.files import fsync_dir
 
 INDEX_DIR = "indexes"
-# Index lines held in memory while sorting; beyond it cdxj-indexer sorts runs in temp files and
-# merges them. Its own default (32 MB of text, about 45 MB of Python strings) would be the crawl
-# process's peak memory at the end of a 50,000-page crawl.
+OPEN = ".open"
+# Index lines held in memory while sorting; beyond it, sorted runs go to temp files and are
+# merged. cdxj-indexer's own default (32 MB of text, about 45 MB of Python strings) would be the
+# crawl process's peak memory when a large file is indexed.
 SORT_BUFFER = 4 * 1024 * 1024
 
 
 def index_path(warc: Path) -> Path:
-    return warc.parent / INDEX_DIR / (warc.name.removesuffix(".warc.gz") + ".cdxj")
+    return warc.parent / INDEX_DIR / (warc.name.removesuffix(OPEN).removesuffix(".warc.gz") + ".cdxj")
+
+
+def side_path(warc: Path) -> Path:
+    """Where the lines of a WARC file being written wait: `indexes/<name>.cdxj.open`."""
+    target = index_path(warc)
+    return target.with_name(target.name + OPEN)
+
+
+class OpenIndex:
+    """The index lines of the WARC file being written, in a side file until the file closes."""
+
+    def __init__(self, warc: Path, sort_buffer: int = SORT_BUFFER) -> None:
+        self.warc = warc
+        self.sort_buffer = sort_buffer
+        self.path = side_path(warc)
+        self.path.parent.mkdir(exist_ok=True)
+        # Not synced: after a kill the WARC file is repaired and indexed anew, this file dropped.
+        self._file: BinaryIO = open(self.path, "wb")
+
+    def add(self, lines: Iterable[str]) -> None:
+        self._file.writelines(line.encode("utf-8") for line in lines)
+
+    def finish(self, lines: Iterable[str] = ()) -> Path:
+        """The sorted index, written atomically under the WARC file's final name; the side file goes."""
+        self.add(lines)
+        self._file.close()
+        target = index_path(self.warc)
+        temp = _temp(target)
+        try:
+            with open(temp, "wb") as out:
+                sort_lines(self.path, out, self.sort_buffer)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp, target)
+        finally:
+            temp.unlink(missing_ok=True)
+        self.path.unlink()
+        fsync_dir(target.parent)
+        return target
+
+    def discard(self) -> None:
+        self._file.close()
+        self.path.unlink(missing_ok=True)
+
+
+def sort_lines(source: Path, out: BinaryIO, sort_buffer: int = SORT_BUFFER) -> None:
+    """The lines of `source` sorted into `out`, repeated lines once (as cdxj-indexer writes them:
+    UTF-8 bytes sort as the code points do)."""
+    runs: list[Path] = []
+    try:
+        with open(source, "rb") as lines:
+            while chunk := lines.readlines(sort_buffer):
+                chunk.sort()
+                if not runs and not lines.peek(1):
+                    _write_unique(chunk, out)  # all of it in one chunk: no temp file
+                    return
+                runs.append(_run(source, len(runs), chunk))
+        with ExitStack() as stack:
+            _write_unique(heapq.merge(*(stack.enter_context(open(run, "rb")) for run in runs)), out)
+    finally:
+        for run in runs:
+            run.unlink(missing_ok=True)
+
+
+def _run(source: Path, number: int, lines: list[bytes]) -> Path:
+    run = source.with_name(f".{source.name}.{os.getpid()}.run{number}")
+    with open(run, "wb") as handle:
+        handle.writelines(lines)
+    return run
+
+
+def _write_unique(lines: Iterable[bytes] | Iterator[bytes], out: BinaryIO) -> None:
+    last = None
+    for line in lines:
+        if line != last:
+            out.write(line)
+        last = line
+
+
+def forget(warc: Path) -> None:
+    """Drop whatever index a WARC file left open by a killed crawl has: it is indexed anew."""
+    side_path(warc).unlink(missing_ok=True)
+    index_path(warc).unlink(missing_ok=True)
 
 
 def index_warc(warc: Path, sort_buffer: int = SORT_BUFFER) -> Path:
-    """Write the sorted CDXJ index of one WARC file (response, revisit, resource and metadata records)."""
+    """Write the sorted CDXJ index of one WARC file (response, revisit, resource and metadata
+    records) with cdxj-indexer, reading the file."""
+    # Imported here: it takes a third of a second to import (pyamf), and a crawl needs it only
+    # for files repaired after a crash.
+    from cdxj_indexer.main import CDXJIndexer
+
     target = index_path(warc)
     target.parent.mkdir(exist_ok=True)
     temp = _temp(target)
@@ -44,7 +140,8 @@ def _temp(target: Path) -> Path:
 
 
 def index_folder(folder: Path) -> tuple[list[Path], list[tuple[Path, Exception]]]:
-    """Index every closed WARC file in the folder that has no index yet: (indexes written, failures)."""
+    """Index every closed WARC file in the folder that has no index yet (the writer indexes the
+    files it writes; a repaired file has none): (indexes written, failures)."""
     written, failed = [], []
     for warc in sorted(folder.glob("*.warc.gz")):
         if index_path(warc).exists():

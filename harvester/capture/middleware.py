@@ -3,8 +3,9 @@
 It sits last before the downloader, so robots.txt, redirects and error pages are captured like any
 page, each from the bytes the download handler saw on the wire (capture/handler.py). A payload
 captured before (this crawl or an earlier one into the same folder) becomes a revisit record.
-At start-up it repairs `.open` files a killed crawl left; at the end it writes the CDXJ indexes (on a
-full disk, the next crawl does: signal `write_failed`).
+At start-up it repairs `.open` files a killed crawl left; the writer writes each file's CDXJ index as
+it writes the file, and at the end the files repaired get theirs (on a full disk, the next crawl
+does: signal `write_failed`).
 
 Settings: CAPTURE_ENABLED, CAPTURE_DIR, CAPTURE_PREFIX, CAPTURE_MAX_FILE_SIZE, CAPTURE_GZIP_LEVEL,
 CAPTURE_DIGEST, CAPTURE_OPERATOR, CAPTURE_CRAWL_ID, CAPTURE_DEDUP, CAPTURE_DEDUP_MIN_SIZE,
@@ -14,9 +15,9 @@ of the response is left in `meta["capture"]` (a WarcRef) and its date in `meta["
 Read from meta: `revisit_of` (a 304 becomes a server-not-modified revisit of that record) and
 `truncated` (WARC-Truncated: length).
 
-The work of each exchange (digests, dedup lookups, gzip, write, fsync) runs on one writer thread
-of the middleware, which process_response awaits: zlib, hashlib and os.write release the GIL, so
-the reactor goes on downloading meanwhile. Only that thread touches the writer, the files and the
+The work of each exchange (digests, dedup lookups, gzip, write, index lines, fsync) runs on the
+middleware's writer thread (capture/thread.py), which process_response awaits: igzip, hashlib and
+os.write release the GIL, so the reactor goes on downloading meanwhile. Only that thread touches the writer, the files and the
 dedup index; it hands back what it wrote, and the stats are counted on the reactor thread. Its
 errors reach process_response's caller as if the work had run there.
 """
@@ -25,8 +26,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -39,12 +38,12 @@ from scrapy.utils.misc import build_from_crawler, load_object
 
 import harvester
 from harvester import signals as harvester_signals
-from harvester.awaitable import result
 from harvester.capture.dedup import Capture, DedupIndex
 from harvester.capture.handler import WIRE_META
 from harvester.capture.index import index_folder
 from harvester.capture.message import WireError, stored_request, stored_response
 from harvester.capture.records import NOT_MODIFIED_PROFILE, Original, RecordFactory, WarcRecord, WarcRef, warc_date
+from harvester.capture.thread import WriterThread
 from harvester.capture.wire import WireLog, utc_now
 from harvester.capture.writer import WarcFileWriter, WarcInfo, repair_folder
 from harvester.files import disk_full
@@ -85,7 +84,7 @@ class CaptureMiddleware:
         self._unsynced = 0
         # One thread, FIFO: records go to the files in the order the exchanges came, and only
         # this thread touches the writer, the dedup index and the files.
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="capture-writer")
+        self._thread = WriterThread("capture-writer")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CaptureMiddleware:
@@ -107,7 +106,8 @@ class CaptureMiddleware:
             info,
             RecordFactory(settings.get("CAPTURE_DIGEST", "sha1")),
             max_size=settings.getint("CAPTURE_MAX_FILE_SIZE"),
-            gzip_level=settings.getint("CAPTURE_GZIP_LEVEL", 6),
+            gzip_level=settings.getint("CAPTURE_GZIP_LEVEL"),
+            index=settings.getbool("CAPTURE_INDEX"),
         )
         dedup: DedupIndex | None = None
         if settings.getbool("CAPTURE_DEDUP"):
@@ -125,7 +125,7 @@ class CaptureMiddleware:
 
     def spider_closed(self) -> None:
         # Everything queued is written (and its errors raised) before the files are closed.
-        self._thread.shutdown(wait=True)
+        self._thread.shutdown()
         self.writer.close()
         if self.dedup is not None:
             try:
@@ -138,8 +138,10 @@ class CaptureMiddleware:
                 self.crawler.signals.send_catch_log(signal=harvester_signals.write_failed, error=error)
             self.dedup.close()
         if self.index:
+            # The writer indexed its files; a file repaired at start-up (or whose index could
+            # not be written) is indexed from the file now.
             indexed, failed = index_folder(self.writer.folder)
-            self.stats.inc_value("capture/indexes_written", len(indexed))
+            self.stats.inc_value("capture/indexes_written", len(self.writer.indexes) + len(indexed))
             for path, error in failed:
                 self.stats.inc_value("capture/indexes_failed")
                 if disk_full(error):
@@ -164,9 +166,8 @@ class CaptureMiddleware:
         # stopped early (size cap) may still be receiving into the log.
         exchange = Exchange(request.url, request.method, wire.started, wire.peer, bytes(wire.sent), bytes(wire.received))
         not_modified = request.meta.get("revisit_of") if response.status == 304 else None
-        job = self._thread.submit(self.capture, exchange, not_modified, _truncation(request, response))
         try:
-            ref, written = await result(job)
+            ref, written = await self._thread.run(self.capture, exchange, not_modified, _truncation(request, response))
         except WireError as error:
             self.stats.inc_value("capture/skipped/unreadable")
             logger.warning("Not captured: %s: %s", request.url, error, extra={"crawler": self.crawler})
@@ -194,7 +195,7 @@ class CaptureMiddleware:
             main = self.factory.revisit(url, date, peer, stored.head, payload_digest, original)
         else:
             cut = truncated or ("disconnect" if stored.truncated else None)
-            main = self.factory.response(url, date, peer, stored.head, stored.payload, cut)
+            main = self.factory.response(url, date, peer, stored.head, stored.payload, cut, payload_digest)
         sent = self.factory.request(url, date, peer, stored_request(exchange.sent), main.record_id)
         ref, _ = self.writer.write(main, sent)
         if main.type == "response" and self.dedup is not None and not main.get("WARC-Truncated"):
@@ -213,7 +214,7 @@ class CaptureMiddleware:
     ) -> WarcRef | None:
         """Write derived text beside the capture `refers_to` names; with `dedup`, None when this
         URI's identical text is already in the captures."""
-        ref, written = await result(self._thread.submit(self._write_conversion, uri, text, refers_to, extra, dedup))
+        ref, written = await self._thread.run(self._write_conversion, uri, text, refers_to, extra, dedup)
         if ref is None:
             self.stats.inc_value("capture/conversions_known")
         self._count(written)
@@ -226,7 +227,7 @@ class CaptureMiddleware:
         text_digest = self.factory.digest(text)
         if dedup and self.dedup is not None and self.dedup.lookup(text_digest, "conversion", uri, any_uri=False):
             return None, []
-        record = self.factory.conversion(uri, warc_date(utc_now()), text, refers_to, extra)
+        record = self.factory.conversion(uri, warc_date(utc_now()), text, refers_to, extra, text_digest)
         (ref,) = self.writer.write(record)
         if self.dedup is not None:
             self.dedup.add(text_digest, "conversion", Capture(uri, record.get("WARC-Date") or "", record.record_id, ref.file))
@@ -236,7 +237,7 @@ class CaptureMiddleware:
     async def write_record(self, record: WarcRecord) -> WarcRef:
         """Write a record made elsewhere (a page's metadata record, capture/metadata.py) on the
         writer thread, in turn with the captures."""
-        ref, written = await result(self._thread.submit(self._write_record, record))
+        ref, written = await self._thread.run(self._write_record, record)
         self._count(written)
         return ref
 

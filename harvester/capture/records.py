@@ -114,14 +114,22 @@ class RecordFactory:
         return WarcRecord("warcinfo", fields, block)
 
     def response(
-        self, uri: str, date: str, ip: str | None, head: bytes, payload: bytes, truncated: str | None = None
+        self,
+        uri: str,
+        date: str,
+        ip: str | None,
+        head: bytes,
+        payload: bytes,
+        truncated: str | None = None,
+        payload_digest: str | None = None,
     ) -> WarcRecord:
+        """`payload_digest`: the payload's, when the caller has it already (it is not hashed again)."""
         block = head + payload
         fields = self._head(date, uri, ip)
         fields += [
             ("Content-Type", "application/http;msgtype=response"),
             ("WARC-Block-Digest", self.digest(block)),
-            ("WARC-Payload-Digest", self.digest(payload)),
+            ("WARC-Payload-Digest", payload_digest or self.digest(payload)),
         ]
         if truncated:
             fields.append(("WARC-Truncated", truncated))
@@ -164,20 +172,28 @@ class RecordFactory:
         return WarcRecord("request", fields, message)
 
     def conversion(
-        self, uri: str, date: str, text: bytes, refers_to: str, extra: list[tuple[str, str]] = ()
+        self,
+        uri: str,
+        date: str,
+        text: bytes,
+        refers_to: str,
+        extra: list[tuple[str, str]] = (),
+        text_digest: str | None = None,
     ) -> WarcRecord:
         """Text derived from the capture `refers_to` names (the extracted document).
 
         Its target is `urn:text:<page URL>` (the convention of Browsertrix's text records): with the
         page's own URL, replay tools index it as a capture of the page and serve it in its place.
+        The block is the payload: one digest for both (`text_digest`, when the caller has it).
         """
+        text_digest = text_digest or self.digest(text)
         fields = self._head(date, TEXT_URN + uri, None)
         fields += [
             ("WARC-Refers-To", refers_to),
             ("WARC-Refers-To-Target-URI", uri),
             ("Content-Type", "text/plain; charset=utf-8"),
-            ("WARC-Block-Digest", self.digest(text)),
-            ("WARC-Payload-Digest", self.digest(text)),
+            ("WARC-Block-Digest", text_digest),
+            ("WARC-Payload-Digest", text_digest),
             *extra,
         ]
         return WarcRecord("conversion", fields, text)
