@@ -117,7 +117,8 @@ def start_redis() -> tuple[subprocess.Popen, int]:
 
 # -- one worker (a process of its own, as on a machine of its own)
 def worker(out: Path, redis_url: str | None) -> None:
-    from harvester.commands.crawl import crawl, crawl_settings
+    from harvester.commands.crawl import crawl_settings
+    from harvester.commands.running import crawl
     from harvester.commands.merge_corpus import merge_if_last
     from harvester.profiles import ListPages, get_profile
     from harvester.profiles.mofa import canonical_url

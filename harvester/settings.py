@@ -44,6 +44,9 @@ DEFAULT_REQUEST_HEADERS = {
     "Accept-Language": "ko-KR,ko;q=0.9,en;q=0.8",
 }
 TELNETCONSOLE_ENABLED = False
+# Scrapy's remote control listens on a port and writes job files into the user's profile: an
+# unattended crawl opens no port and writes only into its output folder.
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 # One periodic line, the harvester's (REPORT_PROGRESS_INTERVAL): Scrapy's own "Crawled N pages" is off.
 LOGSTATS_INTERVAL = 0

@@ -18,7 +18,8 @@ from typing import Any
 from scrapy import Request, Spider
 
 from harvester import exitcodes
-from harvester.commands.crawl import STOPPED, crawl, crawl_settings
+from harvester.commands.crawl import crawl_settings
+from harvester.commands.running import STOPPED, crawl
 from harvester.state.stopping import StopSignals
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -49,17 +50,31 @@ def test_scrapy_crawl_runs_a_profile(replica: str, tmp_path: Path) -> None:
     assert list((tmp_path / "warc").glob("*.warc.gz"))
 
 
-def test_demo_crawls_every_site_through_the_replica(tmp_path: Path) -> None:
-    result = run_harvester("demo", "--out", str(tmp_path / "demo"), timeout=600)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+SUMMARY = re.compile(r"^(\w+) \((\w+)\): (\d+) pages; documents (\d+) new, (\d+) changed, (\d+) unchanged;")
+RUN_SUMMARY = re.compile(r"corpus (\S+): (\d+) documents \((\d+) new, (\d+) changed, (\d+) there before\)")
+
+
+def test_demo_crawls_every_site_through_the_replica_and_a_second_demo_says_the_corpus_has_them(tmp_path: Path) -> None:
     crawlable = [name for name, profile in PROFILES.items() if profile.sources and not profile.replica_only]
-    rows = [line.split() for line in result.stdout.splitlines()]
-    table = {row[0]: row[1:] for row in rows if row and row[0] in crawlable}
-    assert set(table) == set(crawlable)
-    for name, (documents, captures, errors, finish) in table.items():
-        assert int(documents) > 0 and int(captures) > 0 and errors == "0" and finish == "finished", name
+    runs = [run_harvester("demo", "--out", str(tmp_path / "demo"), timeout=600) for _ in range(2)]
+    for result in runs:
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        assert "Traceback" not in result.stderr
+    first, second = ([SUMMARY.match(line) for line in result.stdout.splitlines()] for result in runs)
+    sites = {match.group(1): match.groups()[1:] for match in first if match}
+    assert set(sites) == set(crawlable)
+    for name, (finish, pages, new, changed, unchanged) in sites.items():
+        assert finish == "finished" and int(pages) > 0 and int(new) > 0, name
     manifest = (tmp_path / "demo/corpus/manifest.jsonl").read_text("utf-8").splitlines()
-    assert len(manifest) == sum(int(row[0]) for row in table.values())
+    assert len(manifest) == sum(int(new) for _, _, new, _, _ in sites.values())
+    # The last line names the outputs; the second run's, the documents the corpus held already.
+    totals = [RUN_SUMMARY.search(result.stdout.splitlines()[-1]) for result in runs]
+    assert [match.groups()[1:] if match else None for match in totals] == [
+        (str(len(manifest)), str(len(manifest)), "0", "0"),
+        (str(len(manifest)), "0", "0", str(len(manifest))),
+    ]
+    assert totals[0].group(1) == str(tmp_path / "demo" / "corpus")
+    assert all(match.group(4) == "0" for match in second if match)
 
 
 def test_readme_lists_every_profile() -> None:

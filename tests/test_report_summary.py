@@ -99,7 +99,8 @@ def test_summary_and_progress_lines() -> None:
     [
         ({}, exitcodes.OK),
         ({"errors": {"timeout": 1}}, exitcodes.FAILED),
-        ({"finish_reason": "closespider_timeout"}, exitcodes.FAILED),
+        ({"finish_reason": "cancelled"}, exitcodes.FAILED),
+        ({"finish_reason": "closespider_pagecount"}, exitcodes.OK),  # the limit it was given
         ({"errors": {"http_429": 2, "timeout": 1}}, exitcodes.BLOCKED),
         ({"skipped": {"rate_limited": 3}}, exitcodes.BLOCKED),
         ({"finish_reason": "shutdown", "errors": {"timeout": 1}}, exitcodes.STOPPED),

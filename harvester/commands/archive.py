@@ -8,7 +8,9 @@ URLs) are avoided and listed in DIR/reports/skipped.jsonl (spiders/traps.py). `-
 report's finish reason says which ended it. Politeness, robots.txt and every other setting are the
 harvester's; `-s NAME=VALUE` overrides one.
 
-Exit status: 0 the crawl finished or reached its limit; 1 it ended otherwise.
+Run as `harvester crawl` runs its sites (commands/running.py): the folder's lock, `Ctrl-C` stops it
+gracefully, the report, a summary on stdout, and the exit code of harvester/exitcodes.py (a crawl
+that reached its limit ended as asked; a seed or page that failed for good is an error).
 """
 
 from __future__ import annotations
@@ -18,14 +20,12 @@ import re
 import sys
 from pathlib import Path
 
-from scrapy.crawler import AsyncCrawlerProcess
-
+from harvester import exitcodes
 from harvester.commands.crawl import crawl_settings
-from harvester.fetch.budget import FINISH_REASON as MAX_BYTES
+from harvester.commands.running import Run, run_crawl
 from harvester.spiders.archive import SCOPES, ArchiveSpider, Scope
+from harvester.state.stopping import StopSignals
 
-# Finish reasons of a crawl that reached the limit it was given, and the option that set it.
-LIMITS = {"closespider_pagecount": "--max-pages", MAX_BYTES: "--max-bytes"}
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?", re.IGNORECASE)
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 
@@ -65,19 +65,12 @@ def run(args: argparse.Namespace) -> int:
         for seed in args.seeds:
             Scope(seed, args.scope)
     except ValueError as error:
-        raise SystemExit(f"harvester archive: {error}") from None
+        print(f"harvester archive: {error}", file=sys.stderr)
+        return exitcodes.REFUSED
     settings = crawl_settings(
         args.out, args.set, CLOSESPIDER_PAGECOUNT=args.max_pages, FETCH_MAX_CRAWL_BYTES=args.max_bytes
     )
-    process = AsyncCrawlerProcess(settings)
-    crawler = process.create_crawler(ArchiveSpider)
-    process.crawl(crawler, seeds=args.seeds, scope=args.scope, max_depth=args.depth)
-    process.start()
-    reason = crawler.stats.get_value("finish_reason")
-    if reason in LIMITS:
-        print(f"harvester archive: ended at its limit ({LIMITS[reason]}, finish reason {reason})")
-        return 0
-    if reason != "finished":
-        print(f"harvester archive: ended with {reason}", file=sys.stderr)
-        return 1
-    return 0
+    arguments = {ArchiveSpider.name: {"seeds": args.seeds, "scope": args.scope, "max_depth": args.depth}}
+    with StopSignals() as stop:
+        code = run_crawl(Run("archive", args.out, settings, [ArchiveSpider], arguments), stop)
+    return code

@@ -1,4 +1,10 @@
-"""`harvester demo [--out DIR]`: start the site replica, crawl every site through it, summarise."""
+"""`harvester demo [--out DIR]`: start the site replica, crawl every site through it, summarise.
+
+The crawl is `harvester crawl all` run through the replica (commands/running.py): a live progress
+line per site on a terminal, a summary line per site, where the outputs are and how large the
+corpus is (a second demo into the same folder finds the documents there already), and the exit
+code of harvester/exitcodes.py.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from harvester.commands.crawl import crawl, crawl_settings, resolve_sites
+from harvester.commands.crawl import crawl_settings, resolve_sites
+from harvester.commands.running import Run, run_crawl
+from harvester.state.stopping import StopSignals
 
 # The replica answers at once: politeness delays would only slow the demo down.
 REPLICA_SETTINGS = ["DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "LOG_LEVEL=WARNING"]
@@ -45,19 +53,6 @@ def run(args: argparse.Namespace) -> int:
     with running_replica() as proxy:
         os.environ["http_proxy"] = os.environ["https_proxy"] = proxy
         os.environ.pop("no_proxy", None)
-        results = crawl(sites, crawl_settings(args.out, REPLICA_SETTINGS))
-    print(f"\nharvester demo: crawled {len(results)} sites through the replica at {proxy}\n")
-    print(f"{'site':<16} {'documents':>9} {'captures':>9} {'errors':>7}  finish")
-    total_errors = 0
-    for name, stats in results.items():
-        errors = stats.get("log_count/ERROR", 0) + sum(
-            value for key, value in stats.items() if key.startswith("extraction/failed/")
-        )
-        total_errors += errors
-        print(
-            f"{name:<16} {stats.get('corpus/documents', 0):>9} {stats.get('capture/records_written', 0):>9}"
-            f" {errors:>7}  {stats.get('finish_reason')}"
-        )
-    print(f"\ncorpus:   {args.out / 'corpus'}/manifest.jsonl")
-    print(f"captures: {args.out / 'warc'}/")
-    return 0 if total_errors == 0 else 1
+        print(f"harvester demo: crawling {len(sites)} sites through the replica at {proxy}", flush=True)
+        with StopSignals() as stop:
+            return run_crawl(Run("demo", args.out, crawl_settings(args.out, REPLICA_SETTINGS), list(sites)), stop)

@@ -118,6 +118,17 @@ def item_fields(item: ArticlePage) -> dict[str, Any]:
     )
 
 
+def count_lines(path: Path) -> int:
+    """How many lines a manifest has (0 when there is none): read a block at a time, not parsed."""
+    if not path.exists():
+        return 0
+    count = 0
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            count += block.count(b"\n")
+    return count
+
+
 def read_manifest(path: Path) -> Iterator[Entry]:
     """The entries of a manifest; a torn last line (a crash mid-append) is skipped with a warning."""
     for _, entry in read_manifest_at(path):

@@ -1,4 +1,5 @@
-"""The kind of error a failed request ended in, as counted under `fetch/errors/<kind>`.
+"""The kind of error a failed request ended in, as counted under `fetch/errors/<kind>`, and the
+counting itself (`failed`), which every spider's requests have as their errback.
 
 Skips are not errors: a request refused by robots.txt, by the offsite filter or by the crawl state
 (known and unchanged) has kind None.
@@ -6,7 +7,9 @@ Skips are not errors: a request refused by robots.txt, by the offsite filter or 
 
 from __future__ import annotations
 
+import logging
 import re
+from typing import TYPE_CHECKING
 
 from scrapy.core.downloader.handlers.http11 import TunnelError
 from scrapy.exceptions import (
@@ -23,8 +26,14 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionDone, ConnectionLost, DNSLookupError, TimeoutError
 from twisted.python.failure import Failure
 
+from harvester import signals
 from harvester.fetch.botwall import bot_wall
 from harvester.files import disk_full
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
 
 _KINDS: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str], ...] = (
     ((DownloadTimeoutError, TimeoutError), "timeout"),
@@ -52,3 +61,16 @@ def error_kind(failure: Failure) -> str | None:
         if isinstance(error, types):
             return kind
     return re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__).lower()
+
+
+def failed(crawler: Crawler, failure: Failure) -> str | None:
+    """Count a request's final failure by kind and tell listeners (signal `request_failed`); a skip
+    is no failure. Returns the kind."""
+    kind = error_kind(failure)
+    if kind is None:
+        return None
+    request = failure.request  # type: ignore[attr-defined]
+    crawler.stats.inc_value(f"fetch/errors/{kind}")
+    logger.warning("Failed %s: %s (%s)", request.url, kind, failure.getErrorMessage(), extra={"crawler": crawler})
+    crawler.signals.send_catch_log(signal=signals.request_failed, request=request, failure=failure, kind=kind)
+    return kind

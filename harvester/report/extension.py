@@ -1,5 +1,7 @@
 """Extension that writes the crawl's report: at the end of each site's crawl, its section of
-REPORT_FILE (`crawl-report.json`, written atomically) and its summary line in the log. It is written
+REPORT_FILE (`crawl-report.json`, written atomically) and its summary line in the log. And what a
+run does around it: the report reserved at its start (`reserve_report`) and completed at its end
+(`complete_report`), in short if the disk is too full for the whole of it. It is written
 once the engine has stopped, after every component's `spider_closed` (the crawl state settles the
 sources' schedule there, and its retirements are part of the report).
 
@@ -11,6 +13,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -19,7 +23,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from harvester.files import write_atomic
+from harvester.files import disk_full, write_atomic
 from harvester.report.summary import site_section, summary_line
 
 logger = logging.getLogger(__name__)
@@ -69,3 +73,54 @@ class CrawlReport:
             write_atomic(self.path, (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         except OSError as error:
             logger.error("%s: the report could not be written (%s)", self.path, error, extra={"spider": spider})
+
+
+# Bytes the report holds from the run's start (JSON padded with spaces): room for a short report
+# written over it in place, should the disk fill up.
+REPORT_RESERVE = 4096
+
+
+def reserve_report(path: Path, run_id: str) -> None:
+    """Start the run's report, padded: its blocks are the room a short report needs at the end."""
+    start = json.dumps({"run": run_id, "sites": {}}).encode("utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, start.ljust(REPORT_RESERVE) + b"\n")
+    except OSError as error:
+        if not disk_full(error):
+            raise  # an earlier report, if any, is the room then
+
+
+def complete_report(path: Path, run_id: str, results: dict[str, dict[str, Any]]) -> tuple[dict[str, dict[str, Any]], bool]:
+    """Each site's section of the report, and whether the report holds them. A section the report
+    extension could not write (a full disk, a site that could not start) is written here: the
+    report in full, else a short one (the finish reasons) in place of the report there is, else a
+    line says that the summary printed is all there is."""
+    report = read_report(path)
+    written = report.get("sites", {}) if report.get("run") == run_id else {}
+    sections = {name: written.get(name) or site_section(stats) for name, stats in results.items()}
+    if all(name in written for name in results):
+        return sections, True
+    full = {"run": run_id, "sites": {**written, **sections}}
+    short = {"run": run_id, "short": True, "sites": {name: {"finish_reason": s["finish_reason"]} for name, s in sections.items()}}
+    try:
+        write_atomic(path, (json.dumps(full, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        return sections, True
+    except OSError as error:
+        failure = error
+    try:
+        # Not atomic: the only write a full disk may still take is one over the file's own blocks.
+        data = (json.dumps(short, ensure_ascii=False) + "\n").encode("utf-8")
+        fd = os.open(path, os.O_WRONLY)
+        try:
+            if os.fstat(fd).st_size < len(data):
+                raise failure
+            os.pwrite(fd, data, 0)
+            os.ftruncate(fd, len(data))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError:
+        print(f"harvester: {path} could not be written ({failure}); the summary printed is all there is", file=sys.stderr)
+        return sections, False
+    return sections, True

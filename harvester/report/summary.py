@@ -34,6 +34,9 @@ _SKIPS = {
 }
 # Errors that say the site refuses the crawl, rather than that a page failed.
 _REFUSALS = ("http_429", "bot_wall")
+# Finish reasons of a crawl that reached a limit it was given (--max-pages, --max-bytes, Scrapy's
+# CLOSESPIDER_*): it ended as asked.
+LIMITS = ("closespider_pagecount", "closespider_itemcount", "closespider_timeout", "max_bytes")
 
 
 def _under(stats: dict[str, Any], prefix: str) -> dict[str, int]:
@@ -96,7 +99,7 @@ def exit_code(section: dict[str, Any]) -> int:
         return exitcodes.STOPPED
     if section["skipped"].get("rate_limited") or any(kind in _REFUSALS for kind in section["errors"]):
         return exitcodes.BLOCKED
-    if reason != "finished" or section["errors"]:
+    if reason not in ("finished", *LIMITS) or section["errors"]:
         return exitcodes.FAILED
     if section.get("drift", {}).get("out_of_date"):
         return exitcodes.DRIFT

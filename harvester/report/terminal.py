@@ -31,7 +31,9 @@ class LiveHandler(logging.Handler):
     """Prints log records above the live lines and takes progress records into them."""
 
     def __init__(self, live: Live, level: int | str) -> None:
-        super().__init__(level)
+        # The handler takes every record (progress records are INFO); the log shows `level` and up.
+        super().__init__(logging.NOTSET)
+        self.log_level = logging.getLevelName(level) if isinstance(level, str) else level
         self.live = live
         self.sites: dict[str, Progress] = {}
         self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
@@ -43,7 +45,7 @@ class LiveHandler(logging.Handler):
             self.sites[progress.site] = progress
             self.live.update(self.table())
             return True
-        return super().handle(record)
+        return record.levelno >= self.log_level and super().handle(record)
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -84,9 +86,13 @@ def live_progress(level: int | str = logging.INFO) -> Iterator[LiveHandler]:
     live = Live(console=console, refresh_per_second=4, transient=False, redirect_stdout=False, redirect_stderr=False)
     handler = LiveHandler(live, level)
     root = logging.getLogger()
+    # As Scrapy does for its own handler: every logger's records reach it, the handler filters.
+    root_level = root.level
+    root.setLevel(logging.NOTSET)
     root.addHandler(handler)
     try:
         with live:
             yield handler
     finally:
         root.removeHandler(handler)
+        root.setLevel(root_level)

@@ -23,9 +23,11 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import scrapy
 from scrapy.http import HtmlResponse, Response
+from twisted.python.failure import Failure
 
 from harvester.capture.wire import utc_now
 from harvester.fetch.addresses import local_name, not_public
+from harvester.fetch.errors import failed as fetch_failed
 from harvester.items import ArticlePage
 from harvester.signals import send_skipped
 
@@ -90,7 +92,7 @@ class ArchiveSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for seed in self.seeds:
-            yield scrapy.Request(seed, callback=self.parse, cb_kwargs={"depth": 0}, meta={"hops": ""})
+            yield scrapy.Request(seed, callback=self.parse, errback=self.failed, cb_kwargs={"depth": 0}, meta={"hops": ""})
 
     def in_scope(self, url: str) -> bool:
         return any(scope.contains(url) for scope in self.scopes)
@@ -105,7 +107,8 @@ class ArchiveSpider(scrapy.Spider):
         hops = response.meta.get("hops", "")
         for url in _urls(response, _REQUISITES):
             if self.requisite_allowed(url):
-                yield scrapy.Request(url, callback=self.parse_requisite, meta={"hops": hops + "E", "via": response.url})
+                meta = {"hops": hops + "E", "via": response.url}
+                yield scrapy.Request(url, callback=self.parse_requisite, errback=self.failed, meta=meta)
             else:
                 self.out_of_scope(url, "a requisite off the scope's hosts")
         if self.max_depth and depth >= self.max_depth:
@@ -113,7 +116,7 @@ class ArchiveSpider(scrapy.Spider):
         for url in _urls(response, _LINKS):
             if self.in_scope(url):
                 meta = {"hops": hops + "L", "via": response.url}
-                yield scrapy.Request(url, callback=self.parse, cb_kwargs={"depth": depth + 1}, meta=meta)
+                yield scrapy.Request(url, callback=self.parse, errback=self.failed, cb_kwargs={"depth": depth + 1}, meta=meta)
             else:
                 self.out_of_scope(url, f"a link out of the {self.scopes[0].kind} scope")
 
@@ -127,6 +130,10 @@ class ArchiveSpider(scrapy.Spider):
         # Counted as Scrapy counts the requests its offsite filter drops.
         self.crawler.stats.inc_value("offsite/filtered")
         send_skipped(self.crawler, url, "offsite", detail, count=False)
+
+    def failed(self, failure: Failure) -> None:
+        """A seed, page or requisite that failed for good is an error of the crawl."""
+        fetch_failed(self.crawler, failure)
 
     def parse_requisite(self, response: Response) -> None:
         """Captured on the way in; nothing to read from it."""

@@ -29,7 +29,7 @@ from twisted.python.failure import Failure
 
 from harvester import signals
 from harvester.extraction import dates
-from harvester.fetch.errors import error_kind
+from harvester.fetch.errors import failed as fetch_failed
 from harvester.items import ArticlePage
 from harvester.output import output_settings
 from harvester.profiles import Feed, ListPages, SiteProfile
@@ -248,11 +248,4 @@ class ProfileSpider(scrapy.Spider):
 
     # -- failures
     def failed(self, failure: Failure) -> None:
-        """Counts a request's final failure by kind and tells listeners; skips are not failures."""
-        kind = error_kind(failure)
-        if kind is None:
-            return
-        request = failure.request  # type: ignore[attr-defined]
-        self.crawler.stats.inc_value(f"fetch/errors/{kind}")
-        logger.warning("Failed %s: %s (%s)", request.url, kind, failure.getErrorMessage())
-        self.crawler.signals.send_catch_log(signal=signals.request_failed, request=request, failure=failure, kind=kind)
+        fetch_failed(self.crawler, failure)
