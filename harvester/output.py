@@ -9,7 +9,29 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+
+class NotWritable(ValueError):
+    """An output folder that cannot be made or written to; its message says which and why."""
+
+
+def writable_folder(folder: Path) -> Path:
+    """The folder, made if need be, once a file could be written into it; NotWritable otherwise
+    (under /proc, a file in its place, no permission, a read-only or full file system)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".harvester-write-test.{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except FileExistsError:
+        raise NotWritable(f"{folder} is a file, not a folder") from None
+    except NotADirectoryError:
+        raise NotWritable(f"{folder} lies under a file, not a folder") from None
+    except OSError as error:
+        raise NotWritable(f"{folder} cannot be written to ({error.strerror or error})") from None
+    return folder
 
 
 def output_settings(out: Path) -> dict[str, str]:
