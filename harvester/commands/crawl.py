@@ -13,9 +13,10 @@ frontier, crawl state, digest index and document numbers are shared in Redis, th
 its own WARC files and corpus part, and the worker that ends last in DIR merges the parts
 (harvester/distributed/, `harvester merge-corpus`).
 
-Exit status: 0 every site finished; 1 a site ended otherwise; 2 refused (usage, DIR locked);
-3 stopped before the end (signal, full disk), to be continued with --resume (or, for a worker, by
-the other workers).
+Exit status (harvester/exitcodes.py): 0 every site finished; 1 a site ended otherwise or had
+requests that failed for good; 2 refused (usage, DIR locked); 3 stopped before the end (signal, full
+disk), to be continued with --resume (or, for a worker, by the other workers); 5 a site refused the
+crawl; 6 a site's profile looks out of date (the report's `drift`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ from harvester.extraction import dates
 from harvester.output import job_dir, output_settings
 from harvester.profiles import PROFILES
 from harvester.report.extension import read_report
-from harvester.report.summary import summary_line
+from harvester import exitcodes
+from harvester.report.summary import exit_code, site_section, summary_line
 from harvester.state.jobs import close_job, mark_running, open_job, remove_job
 from harvester.state.lock import LOCK_FILE, FolderLock, OutputLocked
 
@@ -182,4 +184,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"harvester crawl: {name} ended with {results[name].get('finish_reason')}", file=sys.stderr)
     if worker and not failed:
         merge_if_last(args.out)
-    return 1 if failed or len(results) < len(sites) else 0
+    # Each site's code as its report section gives it (from its stats when no report was written).
+    codes = [exit_code(report.get("sites", {}).get(name) or site_section(stats)) for name, stats in results.items()]
+    return exitcodes.outcome(codes + [exitcodes.FAILED] * (len(results) < len(sites)))
