@@ -4,7 +4,10 @@ few examples, and a share of them over REPORT_DRIFT_THRESHOLD makes the profile 
 
 from __future__ import annotations
 
+import json
 import logging
+import urllib.request
+from pathlib import Path
 
 import pytest
 from scrapy import Spider, signals
@@ -16,6 +19,8 @@ from harvester.extraction.render import Document
 from harvester.items import ArticlePage
 from harvester.report.drift import EXAMPLES, Drift, DriftAlarm
 from harvester.report.summary import exit_code, site_section
+from tests.conftest import crawl, running_replica
+from tests.site_documents import read_manifest
 
 CAPTURED = "2026-05-01T03:00:00Z"
 
@@ -108,3 +113,41 @@ def test_settings() -> None:
         DriftAlarm.from_crawler(get_crawler(Spider, {"REPORT_ENABLED": False}))
     with pytest.raises(ValueError, match="REPORT_DRIFT_THRESHOLD is a share"):
         alarm(threshold=20)
+
+
+# -- a crawl of a site whose template changed
+ECOUNION = "https://www.ecounion.co.kr/news/view.php?idx={}"
+RENAMED = (8831, 8836, 8842, 8847, 8853, 8858)  # of the paper's 8 articles
+BODY, NEW_BODY = '<div id="viewContent" class="article-body">', '<div id="articleView" class="article-body">'
+
+
+def rename_body(proxy: str, url: str) -> None:
+    """The replica's admin hook serves the page with its body container renamed."""
+    order = {"url": url, "action": "change", "old": BODY, "new": NEW_BODY}
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({"https": proxy, "http": proxy}))
+    request = urllib.request.Request("http://www.ecounion.co.kr/__replica__/page", json.dumps(order).encode(), method="POST")
+    with opener.open(request, timeout=30) as answer:
+        assert answer.status == 200
+
+
+def test_a_crawl_of_a_site_whose_template_changed_warns_and_exits_with_the_drift_code(tmp_path: Path) -> None:
+    with running_replica() as proxy:
+        for idx in RENAMED:
+            rename_body(proxy, ECOUNION.format(idx))
+        result = crawl(tmp_path, "ecounion", proxy=proxy, expect=exitcodes.DRIFT)
+    drift = json.loads((tmp_path / "crawl-report.json").read_text("utf-8"))["sites"]["ecounion"]["drift"]
+    assert (drift["articles"], drift["flagged"], drift["out_of_date"]) == (8, 6, True)
+    assert drift["fallback"] == {"title": 0, "body": 6, "published": 0, "authors": 0}
+    assert not any(drift["checks"].values())
+    # The first pages that fell back, in the order the crawl read them.
+    assert list(drift["examples"]) == ["body"] and len(set(drift["examples"]["body"])) == EXAMPLES
+    assert set(drift["examples"]["body"]) <= {ECOUNION.format(idx) for idx in RENAMED}
+    # One warning, with examples; the summary line says it; the manifest says which field fell back.
+    warnings = [line for line in result.stderr.splitlines() if "WARNING" in line and "looks out of date" in line]
+    assert len(warnings) == 1 and f"e.g. body: {drift['examples']['body'][0]} " in warnings[0]
+    assert result.stdout.rstrip().endswith("; the profile looks out of date: 6 of 8 articles (fallback body 6)")
+    rows = {row["canonical_url"]: row for row in read_manifest(tmp_path)}
+    assert {url for url, row in rows.items() if row.get("fallback") == ["body"]} == {ECOUNION.format(i) for i in RENAMED}
+    # The renamed page still gives the whole article: its caption and its subtitle line.
+    text = (tmp_path / "corpus" / rows[ECOUNION.format(8847)]["file"]).read_text("utf-8")
+    assert "서울 시내 도로를 달리는 경유 화물차. (사진=일간환경연합 DB)" in text and "미세먼지 저감 위해 추경 예산 투입" in text
