@@ -66,7 +66,7 @@ def test_out_of_date_past_the_threshold_and_one_page_is_no_trend(flagged: int, a
     assert drift.section(threshold)["out_of_date"] is out_of_date
 
 
-def alarm(threshold: float = 0.2) -> DriftAlarm:
+def alarm(threshold: float | str = 0.2) -> DriftAlarm:
     crawler = get_crawler(Spider, {"REPORT_ENABLED": True, "REPORT_DRIFT_THRESHOLD": threshold})
     crawler.spider = Spider("ecounion")
     return DriftAlarm.from_crawler(crawler)
@@ -111,8 +111,9 @@ def test_a_site_that_fits_its_profile_is_quiet(caplog: pytest.LogCaptureFixture)
 def test_settings() -> None:
     with pytest.raises(NotConfigured):
         DriftAlarm.from_crawler(get_crawler(Spider, {"REPORT_ENABLED": False}))
-    with pytest.raises(ValueError, match="REPORT_DRIFT_THRESHOLD is a share"):
-        alarm(threshold=20)
+    for wrong in (20, "a fifth"):
+        with pytest.raises(ValueError, match=f"REPORT_DRIFT_THRESHOLD is a share of a site's articles, 0 to 1, not {wrong!r}"):
+            alarm(threshold=wrong)
 
 
 # -- a crawl of a site whose template changed

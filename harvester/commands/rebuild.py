@@ -38,7 +38,7 @@ from harvester.corpus.manifest import MANIFEST, VERSIONS, Entry, read_manifest
 from harvester.profiles import PROFILES
 from harvester.rebuild.offline import rebuild_from_warcs
 from harvester.rebuild.report import REPORT_FILE, Ledger, outcome_table, table, write_report
-from harvester.report.drift import STATS_KEY, summary
+from harvester.report.drift import STATS_KEY, drift_threshold, summary
 from harvester.spiders.urllist import UrlListSpider
 from harvester.state.lock import LOCK_FILE, FolderLock, OutputLocked
 
@@ -86,7 +86,11 @@ def from_warcs(args: argparse.Namespace) -> int:
     if not files:
         print("harvester rebuild: no WARC file there", file=sys.stderr)
         return 2
-    threshold = rebuild_settings(args.out, args.set).getfloat("REPORT_DRIFT_THRESHOLD")
+    try:
+        threshold = drift_threshold(rebuild_settings(args.out, args.set))
+    except ValueError as error:
+        print(f"harvester rebuild: {error}", file=sys.stderr)
+        return 2
     result = rebuild_from_warcs(
         files, args.out / "corpus", use_stored=args.use_stored_text, workers=args.jobs, drift_threshold=threshold
     )

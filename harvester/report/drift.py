@@ -132,6 +132,18 @@ def warning(site: str, section: dict[str, Any], threshold: float) -> str:
     )
 
 
+def drift_threshold(settings: Any) -> float:
+    """REPORT_DRIFT_THRESHOLD, a share of a site's articles; ValueError for anything else."""
+    try:
+        threshold = float(settings.get("REPORT_DRIFT_THRESHOLD"))
+    except (TypeError, ValueError):
+        threshold = -1.0
+    if not 0 <= threshold <= 1:
+        given = settings.get("REPORT_DRIFT_THRESHOLD")
+        raise ValueError(f"REPORT_DRIFT_THRESHOLD is a share of a site's articles, 0 to 1, not {given!r}")
+    return threshold
+
+
 class DriftAlarm:
     def __init__(self, crawler: Crawler, threshold: float) -> None:
         self.crawler = crawler
@@ -143,10 +155,7 @@ class DriftAlarm:
         settings = crawler.settings
         if not settings.getbool("REPORT_ENABLED"):
             raise NotConfigured
-        threshold = settings.getfloat("REPORT_DRIFT_THRESHOLD")
-        if not 0 <= threshold <= 1:
-            raise ValueError(f"REPORT_DRIFT_THRESHOLD is a share of a site's articles, 0 to 1, not {threshold}")
-        alarm = cls(crawler, threshold)
+        alarm = cls(crawler, drift_threshold(settings))
         crawler.signals.connect(alarm.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(alarm.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(alarm.spider_closed, signal=signals.spider_closed)
