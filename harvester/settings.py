@@ -102,6 +102,8 @@ EXTENSIONS = {
     "harvester.report.progress.ProgressLine": 500,
     "harvester.report.extension.CrawlReport": 500,
     "harvester.report.skipped.SkippedReport": 500,
+    # Leaves each site's drift in its stats when the spider closes, for the crawl report.
+    "harvester.report.drift.DriftAlarm": 500,
 }
 ADDONS = {
     # With REDIS_URL, names the components of a distributed crawl in place of the *_CLASS settings
@@ -204,6 +206,9 @@ REPORT_FILE = "crawl-report.json"  # the crawl's report, one section per site
 REPORT_RUN_ID = ""  # the run a report gathers sites of; a new one per crawl when empty
 REPORT_PROGRESS_INTERVAL = 10.0  # seconds between progress lines; 0: none
 REPORT_SKIPPED_FILE = "reports/skipped.jsonl"  # one line per URL not fetched or made no document; empty: none
+# Share of a site's articles read by generic extraction or failing sanity checks over which its
+# profile looks out of date (the report's `drift`, a warning, exit code 6).
+REPORT_DRIFT_THRESHOLD = 0.2
 
 # -- Distributed crawls: workers on one or many machines share one frontier in Redis (scrapy-redis);
 # the add-on harvester.distributed.addon.Distributed puts the components in place

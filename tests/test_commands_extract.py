@@ -79,3 +79,23 @@ def test_single_page_as_a_json_line(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 def test_missing_batch_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert extract_command(capsys, "--batch", str(tmp_path / "none.jsonl")) == (2, [], f"harvester extract: {tmp_path / 'none.jsonl'}: no such file\n")
+
+
+def test_the_capture_date_chooses_the_profiles_rules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """ecounion's page of 2018, on the paper's older template: read with the rules of its day when
+    `--date` (or the batch line's `date`) says when it was captured; with today's, it falls back."""
+    page = FIXTURES / "ecounion" / "ecounion_8847_2018_07_02_old_template.html"
+    url = "https://www.ecounion.co.kr/news/view.php?idx=8847"
+    code, [then], _ = extract_command(capsys, str(page), "--url", url, "--json", "--date", "2018-07-02")
+    assert (code, then["fallback"]) == (0, [])
+    assert then["text"] == (FIXTURES / "ecounion" / "ecounion_8847_2018_07_02_old_template.txt").read_text("utf-8")
+    code, [today], _ = extract_command(capsys, str(page), "--url", url, "--json")
+    assert (code, today["fallback"]) == (0, ["title", "published", "authors"])
+    batch = tmp_path / "pages.jsonl"
+    lines = [{"path": str(page), "url": url, "date": "2018-07-02"}, {"path": str(page), "url": url}, {"path": str(page), "url": url, "date": "July 2018"}]
+    batch.write_text("".join(json.dumps(line) + "\n" for line in lines), "utf-8")
+    code, (dated, undated, bad), _ = extract_command(capsys, "--batch", str(batch), "--date", "2019-12-31")
+    assert (code, dated["fallback"], undated["fallback"]) == (1, [], [])
+    assert bad == {"url": url, "error": "a capture date is YYYY-MM-DD, not 'July 2018'"}
+    code, _, err = extract_command(capsys, str(page), "--url", url, "--date", "yesterday")
+    assert (code, err) == (2, "harvester extract: --date: a capture date is YYYY-MM-DD, not 'yesterday'\n")

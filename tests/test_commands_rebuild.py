@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from harvester import exitcodes
 from tests.conftest import FAST, crawl, run_harvester, running_replica
 from tests.corpora import check_corpus, lines
+from tests.test_rebuild_offline import Captures, page_body
 
 FAULTS = ["DOWNLOAD_TIMEOUT=2", "FETCH_RETRY_BACKOFF=0.1"]
 REVISED = "https://news.faults.test/news/view.php?idx=2019"
@@ -58,9 +60,10 @@ def crawled(proxy: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     mofa_en again, whose unchanged pages come back as revisit records."""
     out = tmp_path_factory.mktemp("a")
     crawl(out, "all", proxy=proxy)
-    crawl(out, "faults", proxy=proxy, settings=FAULTS)
+    # The fault site's bot challenge refuses the crawl: its exit code says so.
+    crawl(out, "faults", proxy=proxy, settings=FAULTS, expect=exitcodes.BLOCKED)
     assert post(proxy, "http://news.faults.test/__replica__/revise?idx=2019") == b"1\n"
-    crawl(out, "faults", proxy=proxy, settings=FAULTS, options=["--refresh-after", "0"])
+    crawl(out, "faults", proxy=proxy, settings=FAULTS, options=["--refresh-after", "0"], expect=exitcodes.BLOCKED)
     crawl(out, "mofa_en", proxy=proxy, options=["--refresh-after", "0"])
     return out
 
@@ -198,6 +201,9 @@ def test_the_report_says_exactly_what_changed(crawled: Path, altered: tuple[Path
     assert f"-{title}" in changed["diff"]["diff"] and f"+{title} (corrected)" in changed["diff"]["diff"]
     assert outcomes[chosen["gone"]["id"]]["detail"] == "http 404"
     assert outcomes[chosen["failed"]["id"]]["detail"] == "http_500"
+    # Each site's drift, as a crawl counts it: the sites' pages fit their profiles.
+    assert {"mofa_en", "korea_net", "hanbit"} <= set(report["drift"])
+    assert report["drift"]["mofa_en"]["articles"] >= 1 and not any(site["out_of_date"] for site in report["drift"].values())
     # The table on the terminal says it too.
     table = (out / "stdout.txt").read_text("utf-8")
     for status, row in chosen.items():
@@ -245,3 +251,16 @@ def test_a_manifest_listing_a_number_twice_is_refused(crawled: Path, tmp_path: P
     result = run_harvester("rebuild", str(tmp_path / "manifest.jsonl"), "--out", str(tmp_path / "out"))
     assert result.returncode == 2
     assert "lists a number twice; see `harvester verify" in result.stderr
+
+
+def test_a_rebuild_from_captures_of_a_changed_template_says_the_profile_looks_out_of_date(tmp_path: Path) -> None:
+    captures = Captures(tmp_path / "warc")
+    for idx in (1001, 1002, 1003):
+        body = page_body(idx).replace(b'<div id="viewContent">', b'<div id="articleView">')
+        captures.response(f"https://news.faults.test/news/view.php?idx={idx}", body)
+    captures.close()
+    stdout = rebuild("--from-warc", str(tmp_path / "warc"), "--out", str(tmp_path / "out"), expect=exitcodes.DRIFT)
+    assert "\ndrift:\nfaults: 3 of 3 articles read by generic extraction or failing checks (fallback body 3);" in stdout
+    assert "the profile looks out of date" in stdout
+    report = json.loads((tmp_path / "out" / "rebuild-report.json").read_text("utf-8"))
+    assert report["drift"]["faults"]["out_of_date"] and report["drift"]["faults"]["fallback"]["body"] == 3

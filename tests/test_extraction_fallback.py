@@ -13,7 +13,7 @@ from harvester.extraction.render import render
 from harvester.replica.http import ReplicaRequest
 from harvester.replica.sites.korea_herald import KoreaHeraldSite
 from harvester.replica.sites.korea_net import KoreaNetSite
-from harvester.replica.sites.ndsoft import KadoSite
+from harvester.replica.sites import site_for
 from harvester.replica.sites.pa_webarchives import PaWebArchivesSite
 from tests.site_documents import expected_text
 
@@ -82,10 +82,10 @@ def test_renamed_head_and_body_keep_the_format_order() -> None:
 
 def test_korean_sign_off_stays_and_the_copyright_footer_goes() -> None:
     path = "/news/articleView.html?idxno=1180433"
-    body = KadoSite()(ReplicaRequest("GET", "https", "www.kado.net", path)).body
+    body = site_for("kado")(ReplicaRequest("GET", "https", "www.kado.net", path)).body
     document = extract(body.replace(b"article-view-content-div", b"article-body-div"), "utf-8", f"https://www.kado.net{path}")
     text = render(document)
     # The reporter's box under the text signs the article off as the page shows it.
-    assert text == expected_text("ndsoft", "kado_1180433_2023_05_02.txt") + "\n\n한승미 기자 singme@kado.net"
+    assert text == expected_text("kado", "kado_1180433_2023_05_02.txt") + "\n\n한승미 기자 singme@kado.net"
     assert "무단전재" not in text and "다른기사 보기" not in text
     assert (document.profile, document.fallback, document.authors) == ("kado", ("body",), ("한승미",))

@@ -104,3 +104,17 @@ def test_an_unexpected_error_loses_the_page_not_the_crawl(processes: int, shared
     assert isinstance(dropped, DropItem)
     assert isinstance(kept, ArticlePage) and kept.document is not None
     assert pipe.crawler.stats.get_value("extraction/failed/error") == 1
+
+
+def test_a_page_is_read_with_the_rules_of_its_capture_date() -> None:
+    """ecounion's page of 2018 on its older template: the capture's date picks the profile's rules."""
+    body = (Path(__file__).parent / "fixtures" / "ecounion" / "ecounion_8847_2018_07_02_old_template.html").read_bytes()
+    url = "https://www.ecounion.co.kr/news/view.php?idx=8847"
+
+    def captured(fetched_at: str) -> ArticlePage:
+        return ArticlePage(url=url, final_url=url, canonical_url=url, site="ecounion", kind="news", body=body,
+                           encoding="utf-8", fetched_at=fetched_at, content_type="text/html; charset=utf-8")
+
+    then, today = run(pipeline(0), [captured("2018-07-02T03:00:00Z"), captured("2026-12-06T03:00:00Z")])
+    assert isinstance(then, ArticlePage) and isinstance(today, ArticlePage)
+    assert (then.document.fallback, today.document.fallback) == ((), ("title", "published", "authors"))

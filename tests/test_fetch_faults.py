@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from harvester import exitcodes
 from harvester.replica.sites.faults import CRAWL_DELAY, load
 from harvester.report.summary import summary_line
 from tests.conftest import crawl
@@ -35,7 +36,8 @@ def run(replica: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, s
     out = tmp_path_factory.mktemp("faults")
     # A timeout long enough for a loaded machine, short enough for the stalls to cost little.
     settings = ["DOWNLOAD_TIMEOUT=3", "FETCH_RETRY_BACKOFF=0.1", f"FETCH_MAX_PAGE_SIZE={CAP}", "REPORT_PROGRESS_INTERVAL=0.2"]
-    return out, crawl(out, "faults", proxy=replica, settings=settings)
+    # The site's bot challenge (a 403) refuses the crawl: the exit code says so (exitcodes.BLOCKED).
+    return out, crawl(out, "faults", proxy=replica, settings=settings, expect=exitcodes.BLOCKED)
 
 
 @pytest.fixture(scope="module")
@@ -186,5 +188,7 @@ def test_progress_lines_and_summary(run: tuple[Path, subprocess.CompletedProcess
     progress = [line for line in result.stderr.splitlines() if "Progress faults:" in line]
     assert len(progress) >= 2 and progress[-1].endswith("(finished)")
     assert f"{report['pages']} pages" in progress[-1] and "17 documents (17 new, 0 changed)" in progress[-1]
-    assert result.stdout.splitlines() == [summary_line("faults", report)]
+    site_line, run_line = result.stdout.splitlines()
+    assert site_line == summary_line("faults", report)
+    assert run_line.startswith(f"harvester crawl: output in {out}; corpus {out / 'corpus'}: 17 documents (17 new, 0 changed, 0 there before)")
     assert report["finish_reason"] == "finished" and report["documents"] == {"new": 17, "changed": 0, "unchanged": 0}

@@ -1,10 +1,15 @@
-"""Link rules: the links of a page, in page order, as absolute URLs."""
+"""Link rules: the links of a page, in page order, as absolute URLs. Versions: a capture is read
+with the rules of its day."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
+import pytest
 from scrapy.http import HtmlResponse
 
-from harvester.profiles.base import LinkRule
+from harvester.profiles.base import LinkRule, Selectors, SiteProfile, Version
 from harvester.profiles.mofa import ARTICLE_LINKS, NEXT_PAGES
 
 BASE = "https://www.mofa.go.kr/www/brd/m_4080/list.do?page=2"
@@ -47,3 +52,35 @@ def test_pager_links() -> None:
         "https://www.mofa.go.kr/www/brd/m_4080/list.do?page=1&srchFr=",
         "https://www.mofa.go.kr/www/brd/m_4080/list.do?page=3&srchFr=",
     ]
+
+
+# -- versions
+OLD, NEWER = Selectors(title=".viewTitle h3"), Selectors(title="h1.title")
+VERSIONED = SiteProfile(
+    name="paper", title="신문", hosts=("www.paper.test",), kind="news", language="ko", sources=(), article_url="",
+    selectors=Selectors(title=".article-head-title"),
+    versions=(Version(date(2019, 12, 31), OLD, template="older"), Version(date(2022, 6, 30), NEWER)),
+)
+
+
+@pytest.mark.parametrize(
+    ("captured", "title"),
+    [
+        (date(2015, 3, 1), ".viewTitle h3"),
+        (date(2019, 12, 31), ".viewTitle h3"),  # its last day is still its own
+        (date(2020, 1, 1), "h1.title"),
+        (date(2022, 7, 1), ".article-head-title"),
+        (None, ".article-head-title"),  # no capture date: today's rules
+    ],
+)
+def test_a_capture_is_read_with_the_rules_of_its_day(captured: date | None, title: str) -> None:
+    profile = VERSIONED.as_of(captured)
+    assert profile.selectors.title == title
+    assert (profile.name, profile.hosts) == ("paper", ("www.paper.test",))
+
+
+def test_versions_are_oldest_first_one_per_date() -> None:
+    with pytest.raises(ValueError, match="versions must be oldest first"):
+        replace(VERSIONED, versions=VERSIONED.versions[::-1])
+    with pytest.raises(ValueError, match="one per date"):
+        replace(VERSIONED, versions=(VERSIONED.versions[0], VERSIONED.versions[0]))

@@ -4,14 +4,19 @@ its copy in the replica, and its row in README.md's Sites table.
 
 A site is its profile, its fixtures and its README row: the copy the replica serves is made from
 the profile (harvester/replica/sites/), the row by `harvester sites --markdown`. Each fixture
-folder's `expected.json` names, per expected document, the page's `url` (else its
-`canonical_url`), the fields its manifest line must have, and, for a page the replica does not
-serve, the saved `page` (a path in ../shared)."""
+folder's `expected.json` names, per expected document, the fields its manifest line must have
+and the page's `meta`: its `url`, the day it was `captured` (the profile's rules of that day read
+it: every version of a profile has its fixtures), whether its `markup` is `real` (a saved page of
+the site) or `inferred` (made after descriptions, public scrapers' selectors, text dumps), the
+`source` it came from, and, for a page the replica does not serve as it is, the saved `page` (a
+path in the fixture folder, or `shared:` and a path in ../shared). Fixtures of a replica page are
+captured as of the day their meta was written: the replica serves each site as it is now."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -28,6 +33,8 @@ from harvester.replica.sites import all_sites
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 FIELDS = ("title", "published", "modified", "authors", "language")
+META = {"url", "captured", "markup", "source"}
+MARKUP = ("real", "inferred")
 
 
 def expected_documents(name: str) -> dict[str, dict]:
@@ -51,6 +58,40 @@ def test_every_profile_has_fixtures(name: str) -> None:
     assert written == set(documents), "each expected document has its line in expected.json, and each line its file"
 
 
+@pytest.mark.parametrize(("name", "file"), DOCUMENTS, ids=[f"{name}/{file}" for name, file in DOCUMENTS])
+def test_every_fixture_says_what_it_is(name: str, file: str) -> None:
+    meta = expected_documents(name)[file].get("meta", {})
+    assert META <= set(meta), f"{name}/{file}: its meta lacks {sorted(META - set(meta))}"
+    assert meta["markup"] in MARKUP and meta["source"].strip()
+    assert date.fromisoformat(meta["captured"]) <= date.today()
+    if "page" in meta and not meta["page"].startswith("shared:"):
+        assert (FIXTURES / name / meta["page"]).is_file()
+
+
+def uncovered(profile: SiteProfile, documents: dict[str, dict]) -> list[str]:
+    """The rules of the profile (its current ones, its versions') that no fixture's capture date picks."""
+    covered = {profile.version_of(date.fromisoformat(fields["meta"]["captured"])) for fields in documents.values()}
+    missing = [f"the version valid until {version.valid_until}" for version in profile.versions if version not in covered]
+    return missing + (["the current rules"] if None not in covered else [])
+
+
+@pytest.mark.parametrize("name", list(PROFILES))
+def test_every_version_of_a_profile_has_fixtures(name: str) -> None:
+    """The profile's current rules, and each earlier version's, read at least one golden page
+    captured while they were the site's."""
+    assert not uncovered(PROFILES[name], expected_documents(name)), f"{name}: a version has no fixture"
+
+
+def test_a_version_without_fixtures_is_told() -> None:
+    profile = PROFILES["ecounion"]
+    documents = expected_documents("ecounion")
+    assert uncovered(profile, documents) == []
+    older = replace(profile.versions[0], valid_until=date(2015, 12, 31))
+    assert uncovered(replace(profile, versions=(older, *profile.versions)), documents) == ["the version valid until 2015-12-31"]
+    only_old = {file: fields for file, fields in documents.items() if fields["meta"]["captured"] < "2020"}
+    assert uncovered(profile, only_old) == ["the current rules"]
+
+
 def charset(response: ReplicaResponse) -> str | None:
     """The charset the HTTP header declares, if any (as a crawl hands the page on)."""
     content_type = next((value for key, value in response.headers if key.lower() == "content-type"), "")
@@ -60,9 +101,11 @@ def charset(response: ReplicaResponse) -> str | None:
 @pytest.mark.parametrize(("name", "file"), DOCUMENTS, ids=[f"{name}/{file}" for name, file in DOCUMENTS])
 def test_fixture_is_the_document_of_its_page(sites: dict, shared: Path, name: str, file: str) -> None:
     fields = expected_documents(name)[file]
-    url = fields.get("url", fields["canonical_url"])
-    if "page" in fields:
-        body, encoding = (shared / fields["page"]).read_bytes(), None
+    meta = fields["meta"]
+    url = meta["url"]
+    if "page" in meta:
+        folder, _, path = meta["page"].rpartition(":")
+        body, encoding = ((shared if folder == "shared" else FIXTURES / name) / path).read_bytes(), None
     else:
         response = browse(lambda request: sites[request.host](request), url)
         assert response.status == 200, url
@@ -70,7 +113,7 @@ def test_fixture_is_the_document_of_its_page(sites: dict, shared: Path, name: st
     profile = PROFILES[name]
     assert profile.canonical_url(url) == fields["canonical_url"]
     assert profile.is_article(fields["canonical_url"])
-    document = extract(body, encoding, url, name)
+    document = extract(body, encoding, url, name, date.fromisoformat(meta["captured"]))
     assert render(document) == (FIXTURES / name / file).read_text("utf-8")
     found = {"title": document.title, "published": document.published, "modified": document.modified,
              "authors": list(document.authors), "language": document.language}

@@ -62,8 +62,8 @@ class Captures:
         self.second += 1
         return f"2026-11-25T10:00:{self.second:02d}.000000Z"
 
-    def response(self, url: str, body: bytes, **head_args: str) -> tuple[WarcRef, str]:
-        date = self.date()
+    def response(self, url: str, body: bytes, date: str | None = None, **head_args: str) -> tuple[WarcRef, str]:
+        date = date or self.date()
         record = self.factory.response(url, date, "127.0.0.1", head(body, **head_args), body)
         (ref,) = self.writer.write(record)
         return ref, date
@@ -225,6 +225,47 @@ def test_a_page_of_an_unknown_host_is_a_document_if_it_shows_a_known_cms(tmp_pat
     assert (row["canonical_url"], row["site"], row["kind"]) == (url, None, None)
     assert (tmp_path / "corpus" / row["file"]).read_bytes() == (FIXTURES / "ecounion_8847_2018_07_02.txt").read_bytes()
     assert (result.pages, result.no_document) == (1, {})
+
+
+ECOUNION = "https://www.ecounion.co.kr/news/view.php?idx=8847"
+
+
+def test_an_old_capture_is_read_with_the_rules_of_its_day(tmp_path: Path) -> None:
+    """The same article captured in 2018, on the paper's older template, and today: each capture is
+    read with the rules the profile has for its WARC-Date, and the two texts are two versions of
+    one document; nothing fell back."""
+    old = (FIXTURES / "ecounion_8847_2018_07_02_old_template.html").read_bytes()
+    new = site_for("ecounion")(ReplicaRequest("GET", "https", "www.ecounion.co.kr", "/news/view.php?idx=8847")).body
+    captures = Captures(tmp_path / "warc")
+    captures.response(ECOUNION, old, date="2018-07-02T12:00:00.000000Z")
+    captures.response(ECOUNION, new)
+    captures.close()
+    result = rebuild_from_warcs(warc_files([tmp_path / "warc"]), tmp_path / "corpus")
+    (row,) = rows(tmp_path / "corpus")
+    (kept,) = [json.loads(line) for line in (tmp_path / "corpus/versions.jsonl").read_text("utf-8").splitlines()]
+    assert (tmp_path / "corpus" / kept["file"]).read_bytes() == (FIXTURES / "ecounion_8847_2018_07_02_old_template.txt").read_bytes()
+    assert (tmp_path / "corpus" / row["file"]).read_bytes() == (FIXTURES / "ecounion_8847_2018_07_02.txt").read_bytes()
+    assert (kept["fetched_at"], kept["published"], row["version"]) == ("2018-07-02T12:00:00Z", "2018-07-02T11:40:05+09:00", 2)
+    assert "fallback" not in kept and "fallback" not in row
+    drift = result.report()["drift"]
+    assert (drift["ecounion"]["articles"], drift["ecounion"]["flagged"], drift["ecounion"]["out_of_date"]) == (2, 0, False)
+
+
+def test_a_rebuild_reports_drift_as_a_crawl_does(tmp_path: Path) -> None:
+    """Captures of a template the profile does not know (the fault site's body renamed on most
+    pages): the rebuild's report counts them per site, with examples, and says the profile looks
+    out of date."""
+    captures = Captures(tmp_path / "warc")
+    for idx in (1001, 1002, 1003, 1004, 1005):
+        body = page_body(idx)
+        captures.response(view(idx), body.replace(b'<div id="viewContent">', b'<div id="articleView">') if idx != 1005 else body)
+    captures.close()
+    result = rebuild_from_warcs(warc_files([tmp_path / "warc"]), tmp_path / "corpus", drift_threshold=0.5)
+    drift = result.report()["drift"]["faults"]
+    assert (drift["articles"], drift["flagged"], drift["fallback"]["body"], drift["out_of_date"]) == (5, 4, 4, True)
+    assert drift["examples"] == {"body": [view(idx) for idx in (1001, 1002, 1003, 1004)]}
+    assert result.out_of_date() == ["faults"]
+    assert rebuild_from_warcs(warc_files([tmp_path / "warc"]), tmp_path / "again", drift_threshold=0.8).out_of_date() == []
 
 
 def test_a_damaged_warc_file_gives_what_precedes_the_damage(tmp_path: Path) -> None:

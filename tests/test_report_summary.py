@@ -57,6 +57,15 @@ def test_site_section() -> None:
         "gave_up": [],
         "sources": {"read": 0, "not_due": [], "retired": []},
         "warc_records": 81,
+        "drift": {
+            "articles": 0,
+            "flagged": 0,
+            "share": 0.0,
+            "fallback": {"title": 0, "body": 0, "published": 0, "authors": 0},
+            "checks": {"title_is_site_name": 0, "short_body": 0, "date_after_capture": 0, "date_before_1990": 0, "no_article": 0},
+            "examples": {},
+            "out_of_date": False,
+        },
     }
 
 
@@ -92,6 +101,16 @@ def test_summary_and_progress_lines() -> None:
         "mofa_en: 40 pages (2.5/s), 4 documents (3 new, 1 changed), 7 unchanged, 30 skipped, 2 no document,"
         " 3 errors, 1:15"
     )
+
+
+def test_summary_line_says_a_profile_looks_out_of_date() -> None:
+    drift = {
+        "articles": 8, "flagged": 6, "share": 0.75, "fallback": {"title": 0, "body": 6, "published": 0, "authors": 0},
+        "checks": {"short_body": 1, "no_article": 0}, "examples": {}, "out_of_date": True,
+    }
+    line = summary_line("ecounion", site_section({**STATS, "report/drift": drift}))
+    assert line.endswith("; errors: http_503 2, timeout 1; the profile looks out of date: 6 of 8 articles (fallback body 6; checks short_body 1)")
+    assert "out of date" not in summary_line("ecounion", site_section({**STATS, "report/drift": {**drift, "out_of_date": False}}))
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,13 @@
 """`harvester extract PAGE.html --url URL`: print the document the harvester makes of a saved page.
 
-`--batch PAGES.jsonl` does many pages in one process: input lines `{"path", "url"}`, output lines
-`{"url", "title", "published", "authors", "profile", "fallback", "text"}`. With `--json`, the single
-page is printed as such a line too. `profile` is the site profile whose rules read the page (null:
-none, generic extraction); `fallback` lists the fields generic extraction gave because those
-rules found nothing (`[]` when none): a profile whose pages show `body` there no longer knows the
-site's markup.
+`--batch PAGES.jsonl` does many pages in one process: input lines `{"path", "url"}` (and `"date"`,
+the day the page was captured, if not `--date`), output lines `{"url", "title", "published",
+"authors", "profile", "fallback", "text"}`. With `--json`, the single page is printed as such a
+line too. `profile` is the site profile whose rules read the page (null: none, generic
+extraction); `fallback` lists the fields generic extraction gave because those rules found nothing
+(`[]` when none): a profile whose pages show `body` there no longer knows the site's markup.
+`--date YYYY-MM-DD` (default: today) is the day the page was captured: a profile that changed
+templates reads it with the rules of that day.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--url", help="the URL the page was fetched from (chooses the profile)")
     parser.add_argument("--batch", type=Path, help="JSON lines of {path, url}; prints JSON lines")
     parser.add_argument("--json", action="store_true", help="print the document as a JSON line, as --batch does")
+    parser.add_argument(
+        "--date", metavar="YYYY-MM-DD", help="the day the page was captured, for a profile's rules of that day (default: today)"
+    )
 
 
 def page_encoding(body: bytes) -> str:
@@ -34,12 +40,25 @@ def page_encoding(body: bytes) -> str:
     return detect(body)
 
 
+def capture_date(text: str) -> date:
+    """A day as `--date` or a batch line gives it; ValueError for anything else."""
+    try:
+        return date.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise ValueError(f"a capture date is YYYY-MM-DD, not {text!r}") from None
+
+
 def run(args: argparse.Namespace) -> int:
+    try:
+        captured = capture_date(args.date) if args.date else datetime.now(timezone.utc).date()
+    except ValueError as error:
+        print(f"harvester extract: --date: {error}", file=sys.stderr)
+        return 2
     if args.batch:
         if not args.batch.is_file():
             print(f"harvester extract: {args.batch}: no such file", file=sys.stderr)
             return 2
-        return _batch(args.batch)
+        return _batch(args.batch, captured)
     if args.page is None or not args.url:
         print("harvester extract: give PAGE.html and --url URL, or --batch PAGES.jsonl", file=sys.stderr)
         return 2
@@ -49,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"harvester extract: {args.page}: {error.strerror or error}", file=sys.stderr)
         return 2
     try:
-        document = extract(body, page_encoding(body), args.url)
+        document = extract(body, page_encoding(body), args.url, captured=captured)
     except ExtractionError as error:
         print(f"harvester extract: {args.page}: {error}", file=sys.stderr)
         return 1
@@ -81,7 +100,7 @@ def _message(error: Exception) -> str:
     return str(error)
 
 
-def _batch(path: Path) -> int:
+def _batch(path: Path, captured: date) -> int:
     failures = 0
     job: Any
     with open(path, encoding="utf-8") as lines:
@@ -92,8 +111,9 @@ def _batch(path: Path) -> int:
             try:
                 job = json.loads(line)
                 url = job["url"]
+                day = capture_date(job["date"]) if "date" in job else captured
                 body = Path(job["path"]).read_bytes()
-                document = extract(body, page_encoding(body), url)
+                document = extract(body, page_encoding(body), url, captured=day)
             except (ValueError, KeyError, TypeError, OSError) as error:
                 # A bad input line or an unreadable page: its error line, and the batch goes on.
                 failures += 1

@@ -10,8 +10,12 @@ becomes its document again (re-extracted with today's extractor, or `--use-store
 conversion records hold it), read by a pool of `--jobs` processes; the report lists the documents
 whose re-extracted text differs from the stored one.
 
-Exit status: 0 done (documents gone are an outcome, not an error); 1 some documents failed or some
-captures could not be read; 2 refused (usage, DIR/corpus not empty, DIR locked).
+Both report, per site, the signs that its profile no longer fits its pages (`drift`, as a crawl's
+report does), each page read with the rules its profile had on its capture's date.
+
+Exit status (harvester/exitcodes.py): 0 done (documents gone are an outcome, not an error); 1 some
+documents failed or some captures could not be read; 2 refused (usage, DIR/corpus not empty, DIR
+locked); 6 a site's profile looks out of date.
 """
 
 from __future__ import annotations
@@ -27,12 +31,14 @@ from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.defer import deferred_from_coro
 
+from harvester import exitcodes
 from harvester.capture.reader import warc_files
 from harvester.commands.crawl import crawl_settings
 from harvester.corpus.manifest import MANIFEST, VERSIONS, Entry, read_manifest
 from harvester.profiles import PROFILES
 from harvester.rebuild.offline import rebuild_from_warcs
 from harvester.rebuild.report import REPORT_FILE, Ledger, outcome_table, table, write_report
+from harvester.report.drift import STATS_KEY, drift_threshold, summary
 from harvester.spiders.urllist import UrlListSpider
 from harvester.state.lock import LOCK_FILE, FolderLock, OutputLocked
 
@@ -80,7 +86,14 @@ def from_warcs(args: argparse.Namespace) -> int:
     if not files:
         print("harvester rebuild: no WARC file there", file=sys.stderr)
         return 2
-    result = rebuild_from_warcs(files, args.out / "corpus", use_stored=args.use_stored_text, workers=args.jobs)
+    try:
+        threshold = drift_threshold(rebuild_settings(args.out, args.set))
+    except ValueError as error:
+        print(f"harvester rebuild: {error}", file=sys.stderr)
+        return 2
+    result = rebuild_from_warcs(
+        files, args.out / "corpus", use_stored=args.use_stored_text, workers=args.jobs, drift_threshold=threshold
+    )
     text = "stored" if args.use_stored_text else "re-extracted"
     report = result.report(mode="from-warc", warcs=[str(path) for path in files], text=text)
     write_report(args.out / REPORT_FILE, report)
@@ -93,12 +106,25 @@ def from_warcs(args: argparse.Namespace) -> int:
         print(f"\n{len(result.text_changed)} documents whose text today's extractor makes otherwise than the stored one:")
         rows = [(f"{seq:03d}", doc_id, diff.summary, url) for seq, doc_id, url, diff in result.text_changed]
         print(table(rows, ("seq", "id", "change", "url")))
+    print_drift(report["drift"])
     for failure in result.failed:
         print(f"failed: {failure['url']}: {failure['error']}", file=sys.stderr)
     for problem in result.problems:
         print(f"unreadable: {problem}", file=sys.stderr)
     print(f"\ncorpus: {args.out / 'corpus'}\nreport: {args.out / REPORT_FILE}")
-    return 1 if result.failed or result.problems else 0
+    return exit_code(bool(result.failed or result.problems), report["drift"])
+
+
+def print_drift(drift: dict[str, dict[str, Any]]) -> None:
+    """A line per site whose articles show signs of drift."""
+    shown = [summary(site, section) for site, section in drift.items() if section["flagged"]]
+    if shown:
+        print("\ndrift:\n" + "\n".join(shown))
+
+
+def exit_code(failed: bool, drift: dict[str, dict[str, Any]]) -> int:
+    out_of_date = any(section["out_of_date"] for section in drift.values())
+    return exitcodes.outcome([exitcodes.FAILED] * failed + [exitcodes.DRIFT] * out_of_date)
 
 
 # -- from the sites
@@ -134,13 +160,14 @@ def from_sites(args: argparse.Namespace) -> int:
         (UrlListSpider.for_profile(PROFILES[site] if site else None), group, [v for e in group for v in kept[e.id]])
         for site, group in groups.items()
     ]
-    fetch(runs, settings, args.manifest.parent, ledger)
-    write_report(args.out / REPORT_FILE, ledger.report(mode="sources", manifest=str(args.manifest)))
+    drift = fetch(runs, settings, args.manifest.parent, ledger)
+    write_report(args.out / REPORT_FILE, ledger.report(mode="sources", manifest=str(args.manifest), drift=drift))
     print(outcome_table(ledger))
     counts = ledger.counts()
     print("\n" + ", ".join(f"{count} {status}" for status, count in counts.items()))
+    print_drift(drift)
     print(f"corpus: {args.out / 'corpus'}\nreport: {args.out / REPORT_FILE}")
-    return 1 if counts["failed"] else 0
+    return exit_code(bool(counts["failed"]), drift)
 
 
 def rebuild_settings(out: Path, overrides: list[str]) -> Settings:
@@ -152,18 +179,27 @@ def rebuild_settings(out: Path, overrides: list[str]) -> Settings:
     return crawl_settings(out, overrides, STATE_ENABLED=False, REPORT_FILE="", ITEM_PIPELINES=pipelines)
 
 
-def fetch(runs: list[tuple[type[UrlListSpider], list[Entry], list[Entry]]], settings: Settings, source: Path, ledger: Ledger) -> None:
-    """Run each site's spider, one after another, in one process."""
+def fetch(
+    runs: list[tuple[type[UrlListSpider], list[Entry], list[Entry]]], settings: Settings, source: Path, ledger: Ledger
+) -> dict[str, dict[str, Any]]:
+    """Run each site's spider, one after another, in one process; returns each site's drift
+    (harvester/report/drift.py), as its crawl left it in its stats."""
     process = AsyncCrawlerProcess(settings)
     from twisted.internet import reactor
+
+    drift: dict[str, dict[str, Any]] = {}
 
     async def one_by_one() -> None:
         try:
             for spider, entries, versions in runs:
                 crawler = process.create_crawler(spider)
                 await process.crawl(crawler, entries=entries, versions=versions, source=source, ledger=ledger)
+                section = crawler.stats.get_value(STATS_KEY)
+                if section is not None and spider.profile is not None:
+                    drift[spider.profile.name] = section
         finally:
             reactor.callLater(0, reactor.stop)
 
     deferred_from_coro(one_by_one())
     process.start(stop_after_crawl=False)
+    return drift

@@ -1,13 +1,17 @@
 """Page to `Document`: the profile's selectors where it has them, trafilatura for the rest.
 
 The profile is the one named, else the one for the URL's host, else a CMS family the page's
-markup shows (a newspaper nobody configured yet). `extract()` is a pure function of (body bytes,
-encoding, URL, profile name), so that it can run in a worker process off the reactor.
+markup shows (a newspaper nobody configured yet); of a profile that changed templates, the version
+whose rules the site's pages had on the capture's date (`captured`; None: the current rules).
+`extract()` is a pure function of (body bytes, encoding, URL, profile name, capture date), so that
+it can run in a worker process off the reactor. A profiled document records the fields generic
+extraction gave (`fallback`) and the page's sanity checks it fails (`checks`, sanity.py).
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,13 +20,13 @@ from lxml import html as lxml_html
 from lxml.etree import ParserError, _Element
 from w3lib.encoding import html_to_unicode, resolve_encoding
 
-from harvester.extraction import bylines, charset, checks, cleanup, fallback, generic, metadata
+from harvester.extraction import bylines, charset, checks, cleanup, fallback, generic, metadata, sanity
 from harvester.extraction.bylines import split_authors
 from harvester.extraction.errors import ExtractionError
 from harvester.extraction.html_text import element_blocks
 from harvester.extraction.render import SOURCED_FIELDS, Document
 from harvester.extraction.rules import all_authors, first_date, first_text, select
-from harvester.extraction.selection import find_first
+from harvester.extraction.selection import find_first, matcher
 from harvester.fetch.botwall import WALL_MAX_TEXT, bot_wall
 from harvester.profiles import SiteProfile, get_profile, profile_for_page
 
@@ -32,6 +36,7 @@ EXTRACTOR = f"harvester+trafilatura/{trafilatura.__version__}"
 _INVISIBLE = frozenset({"script", "style", "noscript", "template"})
 # lxml refuses text that still declares a byte encoding.
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_SITE_NAME = "//meta[@property='og:site_name' or @name='application-name']/@content"
 
 
 def parse_html(body: bytes, encoding: str | None) -> _Element:
@@ -66,8 +71,11 @@ def visible_text(root: _Element, enough: int) -> str:
     return " ".join(parts)
 
 
-def extract(body: bytes, encoding: str | None, url: str, profile_name: str | None = None) -> Document:
-    """The document a page makes. Raises ExtractionError when the page holds no article."""
+def extract(
+    body: bytes, encoding: str | None, url: str, profile_name: str | None = None, captured: date | None = None
+) -> Document:
+    """The document a page makes, read with the rules the page's site had on `captured` (the
+    capture's date; None: today's rules). Raises ExtractionError when the page holds no article."""
     named = get_profile(profile_name) if profile_name else None
     if not body.strip():
         raise ExtractionError("empty page")
@@ -80,12 +88,15 @@ def extract(body: bytes, encoding: str | None, url: str, profile_name: str | Non
     profile = named or profile_for_page(url, root)
     if profile is None:
         return _generic(root, url, language=None)
-    return _profiled(root, url, profile)
+    return _profiled(root, url, profile.as_of(captured))
 
 
 def _profiled(root: _Element, url: str, profile: SiteProfile) -> Document:
     selectors = profile.selectors
     tz = ZoneInfo(profile.timezone)
+    # Measured before anything is removed from the page.
+    visible = sanity.visible_length(root)
+    site_names = (profile.title, *matcher(_SITE_NAME)(root))
     cleanup.remove_elements(root, selectors.remove)
     cleanup.remove_matching(root, selectors.drop_lines)
     # Everything read by selector first: trafilatura prunes the tree it is given.
@@ -132,6 +143,7 @@ def _profiled(root: _Element, url: str, profile: SiteProfile) -> Document:
         language=language,
         profile=profile.name,
         fallback=tuple(name for name in SOURCED_FIELDS if name in given),
+        checks=sanity.page_checks(title, body, visible, site_names),
         extra=profile.manifest_fields(url) if profile.manifest_fields else {},
     )
 

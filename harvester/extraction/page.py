@@ -1,7 +1,7 @@
 """A fetched page to its document and file bytes: the gate every page passes, then the extractor.
 
 `extract_page()` is a pure function of what was fetched (body, Content-Type, truncation, URL,
-profile name), so that it runs where the crawl wants it: in a worker process of the extraction
+profile name, the capture's date), so that it runs where the crawl wants it: in a worker process of the extraction
 pool, in the crawl process, in a rebuild's workers. A page that makes no document raises
 ExtractionError, whose `reason` is the stats key.
 """
@@ -9,6 +9,7 @@ ExtractionError, whose `reason` is the stats key.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from harvester.extraction import charset, checks
 from harvester.extraction.errors import ExtractionError
@@ -41,8 +42,13 @@ def gate(body: bytes, content_type: str | None, truncated: str | None) -> tuple[
 
 
 def extract_page(
-    body: bytes, content_type: str | None, truncated: str | None, url: str, profile_name: str | None
+    body: bytes,
+    content_type: str | None,
+    truncated: str | None,
+    url: str,
+    profile_name: str | None,
+    captured: date | None = None,
 ) -> Extracted:
     encoding, note = gate(body, content_type, truncated)
-    document = extract(body, encoding, url, profile_name)
+    document = extract(body, encoding, url, profile_name, captured)
     return Extracted(document, encode(document), encoding, note)

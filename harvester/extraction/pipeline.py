@@ -2,7 +2,8 @@
 
 Settings: EXTRACTION_ENABLED, EXTRACTION_PROCESSES (worker processes; unset: one per CPU core,
 0: in the crawl process itself). The page passes the gate of extraction/page.py and the extractor
-in a worker (extraction/pool.py), which also renders the document's file; the crawl goes on
+in a worker (extraction/pool.py), read with its profile's rules of the capture's date, which also
+renders the document's file; the crawl goes on
 meanwhile. A page without article text (empty, binary, not HTML, a bot wall, cut short) is
 dropped, logged and counted under `extraction/failed/<reason>`; its capture stays in the WARC. A
 page whose declared charset is wrong or missing is read in the one its bytes are in, counted under
@@ -23,6 +24,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from harvester.extraction.errors import ExtractionError
 from harvester.extraction.page import Extracted, extract_page
 from harvester.extraction.pool import ExtractionPool, WorkerDied
+from harvester.extraction.sanity import capture_time
 from harvester.items import ArticlePage
 
 logger = logging.getLogger(__name__)
@@ -63,7 +65,8 @@ class ExtractionPipeline:
             self.pool = None
 
     async def _extract(self, item: ArticlePage) -> Extracted:
-        page = (item.body, item.content_type, item.truncated, item.final_url, item.site)
+        captured = capture_time(item.fetched_at)
+        page = (item.body, item.content_type, item.truncated, item.final_url, item.site, captured and captured.date())
         if self.pool is None:
             return extract_page(*page)
         return await self.pool.run(*page)

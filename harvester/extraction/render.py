@@ -34,6 +34,9 @@ class Document:
     # nothing (a template the profile does not know); on a generic page, a title taken from
     # the page's text for want of one in its markup. In SOURCED_FIELDS order.
     fallback: tuple[str, ...] = ()
+    # The sanity checks of the page a profiled document fails (extraction/sanity.py), in the
+    # order of sanity.CHECKS; not part of the manifest.
+    checks: tuple[str, ...] = ()
 
 
 def render(document: Document) -> str:

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from harvester.profiles import cms, faults, korea_herald, korea_net, mofa, news_sites, pa_webarchives
-from harvester.profiles.base import Feed, LinkRule, ListPages, Selector, Selectors, SiteProfile, Sitemap
+from harvester.profiles.base import Feed, LinkRule, ListPages, Selector, Selectors, SiteProfile, Sitemap, Version
 
-__all__ = ["Feed", "LinkRule", "ListPages", "Selector", "Selectors", "SiteProfile", "Sitemap", "PROFILES"]
+__all__ = ["Feed", "LinkRule", "ListPages", "Selector", "Selectors", "SiteProfile", "Sitemap", "Version", "PROFILES"]
 
 _MODULES = (mofa, korea_net, pa_webarchives, korea_herald, news_sites, faults)
 

@@ -1,11 +1,17 @@
-"""The `SiteProfile` dataclass: everything the engine needs to know about one site, as plain data."""
+"""The `SiteProfile` dataclass: everything the engine needs to know about one site, as plain data.
+
+A site that changed its page template keeps the rules of each earlier template as a dated
+`Version` (fundus's `valid_until`): a page captured on or before a version's `valid_until` is read
+with that version's rules, any later one with the profile's own (`SiteProfile.as_of`), so that
+pages of old captures are read as the site made them then.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
@@ -137,6 +143,19 @@ class Selectors:
 
 
 @dataclass(frozen=True)
+class Version:
+    """The rules of a template a site used until a change: its pages captured up to `valid_until`
+    (that day included) are read with them."""
+
+    valid_until: date
+    selectors: Selectors
+    # Lines under the title that this template shows as byline/date (None: none).
+    meta_lines: Callable[[Any], list[str]] | None = None
+    # The template, for a person ('the pre-2020 template: .viewTitle, .viewInfo').
+    template: str = ""
+
+
+@dataclass(frozen=True)
 class SiteProfile:
     """One site: where to start, which links are articles, and how to read an article."""
 
@@ -172,6 +191,30 @@ class SiteProfile:
     # The news CMS family the site runs on (profiles/cms/), whose markup and URLs it shares.
     cms: str | None = None
     recrawl: Recrawl = Recrawl()
+    # The rules of the site's earlier templates, oldest first; `selectors` and `meta_lines` are the
+    # current template's.
+    versions: tuple[Version, ...] = ()
+
+    def __post_init__(self) -> None:
+        until = [version.valid_until for version in self.versions]
+        if until != sorted(set(until)):
+            raise ValueError(f"profile {self.name!r}: versions must be oldest first, one per date")
+
+    def version_of(self, captured: date | None) -> Version | None:
+        """The earlier version a page captured on `captured` was made with; None: the current
+        rules (also for an unknown capture date)."""
+        if captured is not None:
+            for version in self.versions:
+                if captured <= version.valid_until:
+                    return version
+        return None
+
+    def as_of(self, captured: date | None) -> SiteProfile:
+        """The profile with the rules a page captured on `captured` is read with."""
+        version = self.version_of(captured)
+        if version is None:
+            return self
+        return replace(self, selectors=version.selectors, meta_lines=version.meta_lines, versions=())
 
     def canonical_url(self, url: str) -> str:
         return self.canonicalize(url) if self.canonicalize else url

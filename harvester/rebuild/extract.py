@@ -1,7 +1,9 @@
 """Documents made again from captured pages, in a pool of worker processes (one per core).
 
 A worker reads the page from its WARC record, puts it through the crawl's extraction gate and
-extractor (harvester/extraction: `extract()` is a pure function of the page), and returns the
+extractor (harvester/extraction: `extract()` is a pure function of the page), with the rules its
+profile had on the record's WARC-Date (a page of an old capture is read as its site made it then),
+and returns the
 document and its text; or the text its conversion record holds (`use_stored`), with the document
 its header fields describe. Where
 the page has a conversion record, the two texts are compared. Results come back in the order the
@@ -14,6 +16,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from harvester.capture.reader import CaptureError, page_at, record_at
@@ -40,6 +43,7 @@ class Job:
     detect: bool
     conversion: tuple[Path, int] | None
     use_stored: bool
+    captured: date | None = None  # the capture's date: its profile's rules of that day read it
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,7 @@ def read_page(job: Job) -> Result:
             return Result(skipped="not_article")
         if job.use_stored and stored is not None:
             return Result(stored.block, _stored_document(stored.fields, stored.block or b"", page.uri, job.site), encoding)
-        document = extract(page.body, encoding, page.uri, job.site)
+        document = extract(page.body, encoding, page.uri, job.site, job.captured)
     except ExtractionError as error:
         return Result(skipped=error.reason, error=str(error))
     except Exception as error:  # a page the extractor cannot cope with must not end the rebuild

@@ -6,7 +6,10 @@ pipeline took them in. Numbers: a page whose conversion record names the documen
 (`Harvester-Seq`) brings that number (the first capture to claim a number keeps it); any other new
 document takes the next number after all the numbers the records name, in capture order. So a corpus rebuilt from a
 crawl's WARCs is that crawl's corpus again, byte for byte: the same numbers, ids, texts, versions,
-and manifest lines, whose `warc` references name the records the documents came from.
+and manifest lines, whose `warc` references name the records the documents came from. Each page
+is read with the rules its profile had on its capture's date (extract.py), and the signs that
+those rules no longer fit the pages are counted per site as a crawl counts them (the report's
+`drift`, harvester/report/drift.py).
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ from typing import Any
 from harvester.corpus.ids import document_id
 from harvester.corpus.manifest import entry_fields
 from harvester.corpus.store import Corpus
+from harvester.extraction.sanity import capture_time
 from harvester.profiles import PROFILES
 from harvester.rebuild.captures import PageCapture, article_pages, scan
 from harvester.rebuild.extract import Job, Result, read_pages
 from harvester.rebuild.report import TextDiff
+from harvester.report.drift import Drift
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +50,14 @@ class OfflineRebuild:
     text_changed: list[tuple[int, str, str, TextDiff]] = field(default_factory=list)  # seq, id, url, diff
     problems: list[str] = field(default_factory=list)  # WARC files that could not be read whole
     seconds: float = 0.0  # how long the rebuild took
+    drift: dict[str, Drift] = field(default_factory=dict)  # by site (profile name)
+    drift_threshold: float = 0.2
+
+    def drift_sections(self) -> dict[str, dict[str, Any]]:
+        return {site: drift.section(self.drift_threshold) for site, drift in sorted(self.drift.items())}
+
+    def out_of_date(self) -> list[str]:
+        return [site for site, drift in sorted(self.drift.items()) if drift.out_of_date(self.drift_threshold)]
 
     def report(self, **about: Any) -> dict[str, Any]:
         return {
@@ -60,16 +73,20 @@ class OfflineRebuild:
                 for seq, doc_id, url, diff in self.text_changed
             ],
             "problems": self.problems,
+            "drift": self.drift_sections(),
             "seconds": round(self.seconds, 3),
         }
 
 
-def rebuild_from_warcs(files: list[Path], corpus_dir: Path, use_stored: bool = False, workers: int = 1) -> OfflineRebuild:
-    """Make the corpus in `corpus_dir` (new, or empty) from the WARC files, in file-name order."""
+def rebuild_from_warcs(
+    files: list[Path], corpus_dir: Path, use_stored: bool = False, workers: int = 1, drift_threshold: float = 0.2
+) -> OfflineRebuild:
+    """Make the corpus in `corpus_dir` (new, or empty) from the WARC files, in file-name order;
+    a site whose share of articles showing drift passes `drift_threshold` looks out of date."""
     started = time.monotonic()
     found = scan(files)
     pages = article_pages(found)
-    outcome = OfflineRebuild(pages=len(pages), problems=found.problems)
+    outcome = OfflineRebuild(pages=len(pages), problems=found.problems, drift_threshold=drift_threshold)
     numbers = _claimed_numbers(pages)
     jobs = (_job(page, use_stored) for page in pages)
     # A new corpus made in one go: flushed to disk once, at the end (a killed rebuild is run again).
@@ -80,6 +97,9 @@ def rebuild_from_warcs(files: list[Path], corpus_dir: Path, use_stored: bool = F
             if result.text is None or result.document is None:
                 _no_document(outcome, page, result)
                 continue
+            site = page.site or result.document.profile
+            if site is not None:
+                outcome.drift.setdefault(site, Drift()).add_document(page.final_url, result.document, page.fetched_at)
             doc_id = document_id(page.canonical_url)
             stored = corpus.store(doc_id, result.text, _fields(page, result), seq=numbers.get(doc_id))
             if stored.outcome == "unchanged":
@@ -115,7 +135,9 @@ def _job(page: PageCapture, use_stored: bool) -> Job:
     conversion = (page.conversion.path, page.conversion.offset) if page.conversion else None
     # A site whose profile is gone since the crawl is read as a page of no profile.
     profile = page.site if page.site in PROFILES else None
-    return Job(page.record.path, page.record.offset, page.original, profile, page.detect, conversion, use_stored)
+    captured = capture_time(page.fetched_at)
+    day = captured.date() if captured else None
+    return Job(page.record.path, page.record.offset, page.original, profile, page.detect, conversion, use_stored, day)
 
 
 def _fields(page: PageCapture, result: Result) -> dict[str, Any]:
@@ -140,6 +162,8 @@ def _no_document(outcome: OfflineRebuild, page: PageCapture, result: Result) -> 
         return
     reason = result.skipped or "unreadable"
     outcome.no_document[reason] += 1
+    if page.site is not None:
+        outcome.drift.setdefault(page.site, Drift()).add_no_document(page.final_url, reason)
     if reason in FAILURES:
         outcome.failed.append({"url": page.final_url, "record": page.record.record_id, "error": result.error or ""})
         logger.error("%s: %s", page.final_url, result.error)

@@ -10,7 +10,8 @@ errors: requests that failed for good, by kind (timeout, connection, http_503, .
 repeated, by reason; slowdowns: per host that pushed back, how many answers slowed it down, the
 longest wait it was given (seconds) and why (http_429, http_503, retry_after, bot_wall, timeout,
 connection, ...); sources: how many of the site's sources (lists, feeds, sitemaps) were read, those
-not due yet, and the sitemaps this crawl retired.
+not due yet, and the sitemaps this crawl retired; drift: the signs that the site's profile no longer
+fits its pages, and whether it looks out of date (drift.py).
 
 `exit_code()` is the one place that says what a site's crawl means for the exit code
 (harvester/exitcodes.py).
@@ -22,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from harvester import exitcodes
+from harvester.report.drift import STATS_KEY, empty_section, signs
 
 _SKIPS = {
     "known": "state/skipped/known",
@@ -87,6 +89,7 @@ def site_section(stats: dict[str, Any], reason: str | None = None) -> dict[str, 
             "retired": list(stats.get("state/sources/retired", [])),
         },
         "warc_records": stats.get("capture/records_written", 0),
+        "drift": stats.get(STATS_KEY) or empty_section(),
     }
 
 
@@ -119,4 +122,12 @@ def summary_line(site: str, section: dict[str, Any]) -> str:
         f" documents {documents['new']} new, {documents['changed']} changed, {documents['unchanged']} unchanged;"
         f" skipped: {_counts(section['skipped'])}; no document: {_counts(section['no_document'])};"
         f" errors: {_counts(section['errors'])}" + (f"; sitemaps retired: {retired}" if retired else "")
+        + drift_note(section.get("drift"))
     )
+
+
+def drift_note(drift: dict[str, Any] | None) -> str:
+    """'; the profile looks out of date: 6 of 8 articles (fallback body 6)', or nothing."""
+    if not drift or not drift.get("out_of_date"):
+        return ""
+    return f"; the profile looks out of date: {drift['flagged']} of {drift['articles']} articles ({signs(drift)})"

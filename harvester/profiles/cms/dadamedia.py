@@ -6,7 +6,8 @@ RSS feed `/rss.php`. Article page: `.article-head-title`, `.info-text li` ('신�
 2018-06-29 16:22:19', '수정 ...'), body `#viewContent` (subtitles `ul.subj`, Froala `.fr-view`,
 captions `span.fr-img-caption .fr-inner`). The older template (about 2020 and before) wraps the
 same `#viewContent` in `div.basicView div.viewContentWrap`, its title in `.viewTitle h3` and its
-byline in `.viewInfo li` (inferred: no saved page shows that template's head). Chrome outside the
+byline in `.viewInfo li` (inferred: no saved page shows that template's head): a paper that moved
+from it keeps its rules as a dated version (`CURRENT`, `OLD`). Chrome outside the
 body ('기사 메일전송', '목록 바로가기', '인쇄', '많이 본 뉴스더보기', '모바일 버전 바로가기') is never
 selected; inside it the '기사수정' and like buttons sit in `.button-container`.
 """
@@ -23,20 +24,35 @@ from harvester.profiles.cms.family import CmsFamily
 from harvester.profiles.cms.lines import item_lines
 
 NAME = "dadamedia"
-_INFO = "//*[contains(@class,'info-text') or contains(@class,'viewInfo')]//li"
 _VIEW_PATHS = re.compile(r"^/(?:news|m)/view\.php$|^/news/(\d+)$")
+_COUNTERS = ("조회", "댓글")
 
-SELECTORS = Selectors(
-    title=".article-head-title, .viewTitle h3",
-    published=f"{_INFO}[starts-with(normalize-space(), '등록')]",
-    modified=f"{_INFO}[starts-with(normalize-space(), '수정')]",
-    # The reporter is the head's first item that is not a date or a counter.
-    authors=f"({_INFO}[not(starts-with(normalize-space(), '등록') or starts-with(normalize-space(), '수정')"
-    " or starts-with(normalize-space(), '조회') or starts-with(normalize-space(), '댓글'))])[1]",
-    body="#viewContent",
-    drop=("script", "style", "button", ".button-container", ".view-ad"),
-)
-META_LINES = item_lines(".info-text li, .viewInfo li", skip=("조회", "댓글"))
+
+def _selectors(title: str, head: str) -> Selectors:
+    """The rules of a template whose title is `title` (CSS) and whose byline/date list items sit in
+    the elements the XPath predicate `head` picks."""
+    info = f"//*[{head}]//li"
+    return Selectors(
+        title=title,
+        published=f"{info}[starts-with(normalize-space(), '등록')]",
+        modified=f"{info}[starts-with(normalize-space(), '수정')]",
+        # The reporter is the head's first item that is not a date or a counter.
+        authors=f"({info}[not(starts-with(normalize-space(), '등록') or starts-with(normalize-space(), '수정')"
+        " or starts-with(normalize-space(), '조회') or starts-with(normalize-space(), '댓글'))])[1]",
+        body="#viewContent",
+        drop=("script", "style", "button", ".button-container", ".view-ad"),
+    )
+
+
+# A paper's rules are those of the template it runs (a paper that changed keeps the older as a
+# dated Version); a paper found by its markup gets both, the page's own markup choosing.
+CURRENT = _selectors(".article-head-title", "contains(@class,'info-text')")
+CURRENT_LINES = item_lines(".info-text li", skip=_COUNTERS)
+OLD = _selectors(".viewTitle h3", "contains(@class,'viewInfo')")
+OLD_LINES = item_lines(".viewInfo li", skip=_COUNTERS)
+OLD_TEMPLATE = "the template before 2020: div.basicView, .viewTitle h3, .viewInfo li, div.viewContentWrap #viewContent"
+SELECTORS = _selectors(".article-head-title, .viewTitle h3", "contains(@class,'info-text') or contains(@class,'viewInfo')")
+META_LINES = item_lines(".info-text li, .viewInfo li", skip=_COUNTERS)
 ARTICLE_LINKS = (LinkRule(".basicList a", pattern=r"view\.php\?idx=\d+"),)
 NEXT_PAGES = (LinkRule("a", pattern=r"/news/list\.php\?[^\"'#]*\bpage=\d+"),)
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from harvester.profiles.base import Feed, LinkRule, ListPages, Recrawl, Selectors, SiteProfile
+from harvester.profiles.base import Feed, LinkRule, ListPages, Recrawl, Selectors, SiteProfile, Version
 
 # (domain, scheme, hosts) -> a function mapping any URL of an article to its canonical URL.
 Canonicalizer = Callable[[str, str, Sequence[str]], Callable[[str], str]]
@@ -43,9 +43,13 @@ class CmsFamily:
         aliases: Sequence[str] = (),
         custom_settings: dict[str, Any] | None = None,
         recrawl: Recrawl = Recrawl(),
+        selectors: Selectors | None = None,
+        meta_lines: Callable[[Any], list[str]] | None = None,
+        versions: tuple[Version, ...] = (),
     ) -> SiteProfile:
         """A newspaper on this CMS: its host, the sections to crawl (code -> the name the paper
-        shows), its feeds (paths; None: the family's)."""
+        shows), its feeds (paths; None: the family's); the rules of the template it runs (None:
+        the family's, for any of its templates) and of those it ran before (`versions`)."""
         sections = dict(sections or {})
         bare = domain.removeprefix("www.")
         hosts = tuple(dict.fromkeys((domain, bare, f"m.{bare}", *aliases)))
@@ -62,11 +66,12 @@ class CmsFamily:
             article_url=rf"^{scheme}://{re.escape(domain)}{self.article_path}$",
             article_links=self.article_links,
             next_pages=self.next_pages,
-            selectors=self.selectors,
+            selectors=selectors or self.selectors,
             canonicalize=self.canonicalizer(domain, scheme, hosts),
-            meta_lines=self.meta_lines,
+            meta_lines=meta_lines or self.meta_lines,
             custom_settings=dict(custom_settings or {}),
             sections=sections,
             cms=self.name,
             recrawl=recrawl,
+            versions=versions,
         )
