@@ -21,13 +21,12 @@ Exit status: the table of harvester/exitcodes.py, the run's sites' most pressing
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
 from scrapy.settings import Settings
 
-from harvester import exitcodes
+from harvester.commands import UsageError
 from harvester.commands.running import Run, run_crawl
 from harvester.extraction import dates
 from harvester.output import output_settings
@@ -58,7 +57,7 @@ def resolve_sites(names: list[str]) -> list[str]:
         return crawlable
     unknown = [name for name in names if name not in PROFILES]
     if unknown:
-        raise SystemExit(f"harvester crawl: unknown site {', '.join(unknown)}; see `harvester sites`")
+        raise UsageError(f"unknown site {', '.join(unknown)}; `harvester sites` lists them")
     return names
 
 
@@ -74,8 +73,8 @@ def crawl_settings(out: Path, overrides: list[str] = (), **knobs: Any) -> Settin
             settings.set(name, value, priority="cmdline")
     for item in overrides:
         name, sep, value = item.partition("=")
-        if not sep:
-            raise SystemExit(f"harvester crawl: -s wants NAME=VALUE, not {item!r}")
+        if not sep or not name:
+            raise UsageError(f"-s wants NAME=VALUE, such as -s DOWNLOAD_DELAY=2, not {item!r}")
         settings.set(name, value, priority="cmdline")
     return settings
 
@@ -88,8 +87,7 @@ def run(args: argparse.Namespace) -> int:
 def run_until_stopped(args: argparse.Namespace, stop: StopSignals) -> int:
     sites = resolve_sites(args.sites)
     if args.since and dates.parse(args.since) is None:
-        print(f"harvester crawl: --since wants a date such as 2024-05-01, not {args.since!r}", file=sys.stderr)
-        return exitcodes.REFUSED
+        raise UsageError(f"--since wants a date such as 2024-05-01, not {args.since!r}")
     settings = crawl_settings(
         args.out,
         args.set,

@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 from harvester.capture.writer import repair_folder
+from harvester.commands import UsageError
 from harvester.files import fsync_dir
 from harvester.corpus.merge import Merged
 from harvester.distributed.parts import merge_parts, parts_of
@@ -90,6 +91,10 @@ def merge_if_last(out: Path) -> Merged | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    for folder in (args.out, *args.sources):
+        folders = output_settings(folder)
+        if not (Path(folders["CORPUS_DIR"]).is_dir() or Path(folders["CAPTURE_DIR"]).is_dir()):
+            raise UsageError(f"{folder} holds no corpus and no WARC folder: give the output folder of a crawl")
     lock = FolderLock(Path(output_settings(args.out)["STATE_DIR"]) / LOCK_FILE)
     try:
         lock.acquire()

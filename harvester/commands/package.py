@@ -32,8 +32,10 @@ from typing import Any
 import harvester
 from harvester.capture.wacz import check_package
 from harvester.capture.writer import repair_folder
+from harvester.commands import UsageError
 from harvester.corpus.manifest import MANIFEST, read_manifest
 from harvester.extraction.extractor import EXTRACTOR
+from harvester.output import NotWritable, writable_folder
 
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "Documents", "hasText": True}
 DATAPACKAGE, DIGEST = "datapackage.json", "datapackage-digest.json"
@@ -101,11 +103,14 @@ def package(folder: Path, output: Path, title: str = "") -> None:
     from wacz.main import main as wacz_main
 
     warc_folder = folder / "warc"
+    if not any(warc_folder.glob("*.warc.gz*")):
+        raise UsageError(f"no WARC files in {warc_folder}: give the output folder of a crawl")
+    try:
+        writable_folder(output.parent)
+    except NotWritable as error:
+        raise UsageError(f"{error}: give -o a file in a folder it can write to") from None
     repair_folder(warc_folder)
     warcs = sorted(str(path) for path in warc_folder.glob("*.warc.gz"))
-    if not warcs:
-        raise SystemExit(f"harvester package: no WARC files in {warc_folder}")
-    output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".package-") as work:
         built, final = Path(work) / "built.wacz", Path(work) / "crawl.wacz"
         args = ["create", "-o", str(built), "--hash-type", "sha256", "--title", title or folder.resolve().name]
@@ -135,11 +140,9 @@ def check(path: Path) -> int:
 def run(args: argparse.Namespace) -> int:
     if args.output is None:
         if not args.check:
-            print("harvester package: -o FILE.wacz is required (or --check FILE.wacz to check a package)", file=sys.stderr)
-            return 2
+            raise UsageError("-o FILE.wacz is required (or --check FILE.wacz to check a package)")
         if not zipfile.is_zipfile(args.folder):
-            print(f"harvester package: --check wants a WACZ file, not {args.folder}", file=sys.stderr)
-            return 2
+            raise UsageError(f"--check wants a WACZ file, not {args.folder}")
         return check(args.folder)
     package(args.folder, args.output, args.title)
     print(f"harvester package: wrote {args.output}")

@@ -21,12 +21,13 @@ from scrapy.settings import SETTINGS_PRIORITIES, Settings
 from scrapy.utils.defer import deferred_from_coro
 
 from harvester import exitcodes
+from harvester.commands import UsageError
 from harvester.commands.merge_corpus import merge_if_last
 from harvester.corpus.manifest import MANIFEST, count_lines
 from harvester.distributed.addon import report_file
-from harvester.distributed.config import distributed, worker_id
+from harvester.distributed.config import distributed, unreachable, worker_id
 from harvester.files import disk_full
-from harvester.output import job_dir
+from harvester.output import NotWritable, job_dir, writable_folder
 from harvester.report import terminal
 from harvester.report.extension import complete_report, reserve_report
 from harvester.report.summary import exit_code, site_section, summary_line
@@ -153,6 +154,12 @@ class Run:
 def run_crawl(run: Run, stop: StopSignals) -> int:
     """Crawl the run's sites under the folder's lock; report, summarise; the exit code."""
     settings = run.settings
+    try:
+        writable_folder(run.out)
+    except NotWritable as error:
+        raise UsageError(f"{error}: give --out a folder it can write to") from None
+    if distributed(settings) and (problem := unreachable(settings)):
+        raise UsageError(problem)
     worker = worker_id(settings)
     if worker:
         # One name for every component of this worker (the default is made of the process id).

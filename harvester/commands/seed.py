@@ -16,8 +16,9 @@ from pathlib import Path
 from scrapy import Request
 from scrapy.crawler import Crawler
 
+from harvester.commands import UsageError
 from harvester.commands.crawl import crawl_settings, resolve_sites
-from harvester.distributed.config import connect
+from harvester.distributed.config import connect, unreachable
 from harvester.distributed.frontier import Frontier
 from harvester.profiles import PROFILES
 from harvester.spiders.profile import ProfileSpider
@@ -38,8 +39,11 @@ async def start_requests(spider: ProfileSpider) -> list[Request]:
 
 def run(args: argparse.Namespace) -> int:
     settings = crawl_settings(Path("."), args.set, REDIS_URL=args.redis)
+    sites = resolve_sites(args.sites)
+    if problem := unreachable(settings):
+        raise UsageError(problem)
     server = connect(settings)
-    for name in resolve_sites(args.sites):
+    for name in sites:
         # A spider of a crawler that never runs: its start requests read the crawl's settings.
         spider_class = ProfileSpider.for_profile(PROFILES[name])
         spider = spider_class.from_crawler(Crawler(spider_class, settings))

@@ -33,3 +33,11 @@ def worker_id(settings: BaseSettings) -> str | None:
     name = settings.get("DISTRIBUTED_WORKER_ID") or f"{socket.gethostname().split('.')[0]}_{os.getpid()}"
     return re.sub(r"[^A-Za-z0-9._]+", "_", name)
 
+
+def unreachable(settings: BaseSettings) -> str | None:
+    """Why the crawl's Redis cannot be used (a line for a person), or None when it answers."""
+    try:
+        connect(settings).ping()
+    except redis.RedisError as error:
+        return f"Redis at {settings.get('REDIS_URL')} does not answer ({error}); is redis-server running there?"
+    return None

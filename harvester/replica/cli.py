@@ -7,12 +7,19 @@ import argparse
 import asyncio
 import sys
 
+from harvester import exitcodes
 from harvester.replica.server import ReplicaProxy
 from harvester.replica.sites import all_sites
 
 
+def port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"a port from 0 to 65535, not {text!r}")
+    return int(text)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--port", type=int, default=8899, help="port on 127.0.0.1 (0: any free port)")
+    parser.add_argument("--port", type=port, default=8899, help="port on 127.0.0.1 (0: any free port)")
 
 
 async def serve(port: int) -> None:
@@ -30,7 +37,10 @@ def run(args: argparse.Namespace) -> int:
         asyncio.run(serve(args.port))
     except KeyboardInterrupt:
         pass
-    return 0
+    except OSError as error:  # the port is taken, most often
+        print(f"harvester replica: cannot listen on 127.0.0.1:{args.port} ({error.strerror or error}); try another --port", file=sys.stderr)
+        return exitcodes.REFUSED
+    return exitcodes.OK
 
 
 def main() -> None:
