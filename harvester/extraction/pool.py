@@ -1,113 +1,331 @@
-"""Extraction in worker processes, so that parsing pages never holds up the crawl's reactor.
+"""Extraction in worker processes, one page at a time each, with a time limit per page.
 
-`ExtractionPool.run()` calls a pure function of the page (`extract_page`) in a process pool and is
-awaited by the extraction pipeline; the reactor goes on fetching and capturing meanwhile, and on a
-machine of N cores fetching, capture and extraction overlap. Workers start with the first page
-(a crawl that finds no article starts none). A worker that dies (a crash in a parser, the OOM
-killer) breaks the pool and every page in it: the pool is started again, and those pages are tried
-once more one at a time in a worker of their own, so that a page that kills its worker again takes
-no other page along (`WorkerDied`). A worker ends with the crawl process, however that ends (even
-killed): it would otherwise wait for pages forever, holding the crawl's stdout open. Workers are
-spawned, fresh interpreters: a script that starts a crawl itself must do so under
-`if __name__ == "__main__":`, as with any `multiprocessing` pool.
+`ExtractionPool.submit()` hands a call of a module-level function (a page's extraction) to the
+first free one of `processes` spawned workers (worker.py) and returns a Future; `run()` awaits it
+from Scrapy code, so the reactor goes on fetching and capturing meanwhile. Each worker has a pipe
+of its own and one page at a time: a page that runs past `timeout` seconds has its worker killed
+(ExtractionTimeout), a page whose worker dies (a crash in a parser, the OOM killer) fails alone
+(WorkerDied); either way a new worker takes the dead one's place and no other page is touched. A
+supervisor thread owns the workers: it dispatches pages, collects results, keeps the time limits
+and replaces workers. Workers start with the first page, ignore SIGINT (the crawl process ends
+them), end with the crawl process however it ends (even killed), and `close()` ends them in
+bounded time, killing a busy one. They are spawned, fresh interpreters: a script that starts a
+crawl itself must do so under `if __name__ == "__main__":`, as with any `multiprocessing` pool.
+No settings: the callers read EXTRACTION_PROCESSES and EXTRACTION_TIMEOUT.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 import multiprocessing
 import os
+import signal
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from multiprocessing.connection import Connection
+from concurrent.futures import Future
+from dataclasses import dataclass
+from multiprocessing import resource_tracker
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 from harvester.awaitable import result
+from harvester.extraction.worker import READY, STOP, serve
+
+logger = logging.getLogger(__name__)
+
+# Workers that end before they are ready, one after another, before the pool gives up on them.
+FAILED_STARTS = 3
+# Seconds idle workers get to end when the pool closes, and a killed one to be reaped.
+STOP_WAIT = 2.0
+KILL_WAIT = 1.0
 
 
 class WorkerDied(RuntimeError):
-    """Extraction of a page ended with its worker process, twice."""
+    """The worker process ended while it extracted the page (or the workers cannot start)."""
 
 
-def _end_with_parent(lifeline: Connection) -> None:
-    """Runs first in each worker: the read end of a pipe only the crawl process writes to reaches
-    end-of-file when that process is gone, and the worker goes too."""
-
-    def watch() -> None:
-        try:
-            lifeline.recv()
-        except EOFError:
-            pass
-        os._exit(1)
-
-    threading.Thread(target=watch, name="lifeline", daemon=True).start()
+class ExtractionTimeout(TimeoutError):
+    """The page's extraction ran past the time limit; its worker was killed."""
 
 
-class _Lifeline:
-    """The pipe that ties workers to the crawl process."""
-
-    def __init__(self) -> None:
-        self.reader, self.writer = multiprocessing.Pipe(duplex=False)
-
-    def close(self) -> None:
-        self.writer.close()
-        self.reader.close()
+class PoolClosed(RuntimeError):
+    """The pool was closed before the page was extracted."""
 
 
-def _processes(count: int, lifeline: _Lifeline) -> ProcessPoolExecutor:
-    # Spawned, not forked: the crawl process runs threads (the reactor's thread pool, the capture
-    # writer), and forking a threaded process can copy a held lock into the child.
-    return ProcessPoolExecutor(
-        count, mp_context=multiprocessing.get_context("spawn"), initializer=_end_with_parent, initargs=(lifeline.reader,)
-    )
+class RemoteTraceback(Exception):
+    """The traceback of an exception raised in a worker, as its cause."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+@dataclass
+class _Task:
+    args: tuple[Any, ...]
+    future: Future[Any]
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    connection: Connection  # the pool's end of the worker's pipe
+    ready: bool = False
+    task: _Task | None = None
+    deadline: float = math.inf
 
 
 class ExtractionPool:
-    """`processes` worker processes that run `function` (a picklable, module-level function)."""
+    """`processes` workers that run `function` (a picklable, module-level function), each call
+    given `timeout` seconds at most (None: no limit)."""
 
-    def __init__(self, processes: int, function: Callable[..., Any]) -> None:
+    def __init__(self, processes: int, function: Callable[..., Any], timeout: float | None = None) -> None:
         if processes < 1:
             raise ValueError(f"an extraction pool needs at least one process, not {processes}")
+        if timeout is not None and timeout <= 0:
+            raise ValueError(f"an extraction time limit must be more than 0 seconds, not {timeout}")
         self.processes = processes
         self.function = function
-        self.restarts = 0
-        self._lifeline = _Lifeline()
-        self._executor = _processes(processes, self._lifeline)
-        # Second tries: one thread that hands one page at a time to a one-process pool.
-        self._retries = ThreadPoolExecutor(1, thread_name_prefix="extraction-retry")
-        self._retry_executor: ProcessPoolExecutor | None = None
+        self.timeout = timeout
+        self.replaced = 0  # workers replaced after they died or ran out of time
+        self._context = multiprocessing.get_context("spawn")
+        self._lock = threading.Lock()  # guards _pending, _closing, _broken, _thread
+        self._pending: deque[_Task] = deque()
+        self._closing = False
+        self._broken: str | None = None
+        self._thread: threading.Thread | None = None
+        self._workers: list[_Worker] = []  # the supervisor thread's alone
+        self._failed_starts = 0
+        self._wake_reader, self._wake_writer = os.pipe()
+        os.set_blocking(self._wake_reader, False)
+        os.set_blocking(self._wake_writer, False)
+        # Only this process holds the write end: workers see end-of-file when it is gone.
+        self._lifeline_reader, self._lifeline_writer = self._context.Pipe(duplex=False)
 
-    def _restart(self, broken: ProcessPoolExecutor) -> None:
-        # Every page of the broken pool reports it: only the first starts a new one.
-        if self._executor is broken:
-            broken.shutdown(wait=False, cancel_futures=True)
-            self._executor = _processes(self.processes, self._lifeline)
-            self.restarts += 1
+    @property
+    def worker_pids(self) -> list[int]:
+        return [worker.process.pid for worker in list(self._workers) if worker.process.pid is not None]
 
-    def _retry(self, *args: Any) -> Any:
-        """Runs in the retry thread: the page alone in a worker; WorkerDied if it dies again."""
-        if self._retry_executor is None:
-            self._retry_executor = _processes(1, self._lifeline)
-        try:
-            return self._retry_executor.submit(self.function, *args).result()
-        except BrokenProcessPool:
-            self._retry_executor.shutdown(wait=False, cancel_futures=True)
-            self._retry_executor = None
-            raise WorkerDied("the extraction worker died twice on this page") from None
+    def submit(self, *args: Any) -> Future[Any]:
+        """A future of `function(*args)`: its value, what it raised, ExtractionTimeout or WorkerDied."""
+        future: Future[Any] = Future()
+        with self._lock:
+            if self._closing:
+                raise PoolClosed("the extraction pool is closed")
+            if self._broken is not None:
+                future.set_exception(WorkerDied(self._broken))
+                return future
+            self._pending.append(_Task(args, future))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._supervise, name="extraction-pool", daemon=True)
+                self._thread.start()
+        self._wake()
+        return future
 
     async def run(self, *args: Any) -> Any:
-        """What `function(*args)` returns, computed in a worker; raises what it raises, or WorkerDied."""
-        executor = self._executor
-        try:
-            return await result(executor.submit(self.function, *args))
-        except BrokenProcessPool:
-            self._restart(executor)
-        return await result(self._retries.submit(self._retry, *args))
+        """What `function(*args)` returns, computed in a worker; raises what it raises,
+        ExtractionTimeout or WorkerDied."""
+        return await result(self.submit(*args))
 
     def close(self) -> None:
-        self._retries.shutdown(wait=True)
-        if self._retry_executor is not None:
-            self._retry_executor.shutdown(wait=True)
-        self._executor.shutdown(wait=True, cancel_futures=True)
-        self._lifeline.close()
+        """End the workers (a busy one is killed, its page fails with PoolClosed); returns within
+        a few seconds whatever the workers are doing."""
+        with self._lock:
+            if self._closing:
+                return
+            self._closing = True
+            thread = self._thread
+        self._wake()
+        if thread is not None:
+            thread.join(STOP_WAIT + KILL_WAIT * (self.processes + 1))
+            if thread.is_alive():
+                logger.error("The extraction pool did not end in time; its workers end with this process")
+                return
+        self._lifeline_writer.close()
+        self._lifeline_reader.close()
+        os.close(self._wake_reader)
+        os.close(self._wake_writer)
+
+    # -- the supervisor thread
+    def _wake(self) -> None:
+        try:
+            os.write(self._wake_writer, b"\0")
+        except BlockingIOError:  # a full pipe: the supervisor has a wake-up waiting already
+            pass
+
+    def _supervise(self) -> None:
+        try:
+            while not self._closing:
+                self._start_workers()
+                self._dispatch()
+                self._wait()
+                self._expire()
+        except Exception:
+            # A bug here must not leave pages waiting forever: they fail, and so do later ones.
+            logger.exception("The extraction pool failed")
+            self._break("the extraction pool failed")
+        finally:
+            self._shut_down()
+
+    def _start_workers(self) -> None:
+        while len(self._workers) < self.processes and self._broken is None:
+            try:
+                self._workers.append(self._spawn())
+            except OSError as error:  # no process could be made (memory, process limit)
+                self._failed_start(f"no extraction worker could be started: {error}")
+                return
+
+    def _spawn(self) -> _Worker:
+        ours, theirs = self._context.Pipe()
+        process = self._context.Process(
+            target=serve, args=(self.function, theirs, self._lifeline_reader), name="harvester-extraction", daemon=True
+        )
+        # A spawned process starts with this thread's signal mask: with SIGINT blocked, a Ctrl-C
+        # cannot interrupt the worker before it ignores SIGINT itself. The resource tracker unblocks
+        # SIGINT in the thread that launches it, so it is launched first.
+        resource_tracker.ensure_running()
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            process.start()
+        finally:
+            theirs.close()
+        return _Worker(process, ours)
+
+    def _dispatch(self) -> None:
+        for worker in list(self._workers):
+            while worker.ready and worker.task is None and (task := self._next_task()) is not None:
+                try:
+                    worker.connection.send(task.args)
+                except OSError:  # the worker died idle: the page waits for another
+                    with self._lock:
+                        self._pending.appendleft(task)
+                    self._lost(worker)
+                    break
+                except Exception as error:  # arguments that do not pickle
+                    task.future.set_exception(error)
+                    continue
+                worker.task = task
+                worker.deadline = time.monotonic() + self.timeout if self.timeout else math.inf
+
+    def _next_task(self) -> _Task | None:
+        with self._lock:
+            while self._pending:
+                task = self._pending.popleft()
+                # A page put back (its worker died idle) is running already.
+                if task.future.running() or task.future.set_running_or_notify_cancel():
+                    return task
+        return None
+
+    def _wait(self) -> None:
+        deadline = min((worker.deadline for worker in self._workers), default=math.inf)
+        timeout = None if deadline == math.inf else max(0.0, deadline - time.monotonic())
+        handles: list[Any] = [self._wake_reader]
+        for worker in self._workers:
+            handles += [worker.connection, worker.process.sentinel]
+        ready = set(wait(handles, timeout))
+        if self._wake_reader in ready:
+            self._drain_wakes()
+        for worker in list(self._workers):
+            if worker.connection in ready:
+                self._receive(worker)
+            elif worker.process.sentinel in ready:
+                self._lost(worker)
+
+    def _drain_wakes(self) -> None:
+        try:
+            while os.read(self._wake_reader, 4096):
+                pass
+        except BlockingIOError:
+            pass
+
+    def _receive(self, worker: _Worker) -> None:
+        try:
+            message = worker.connection.recv()
+        except (EOFError, OSError):
+            self._lost(worker)
+            return
+        except Exception as error:  # a result that does not unpickle here; the pipe is intact
+            message = (False, RuntimeError(f"the result could not be read: {type(error).__name__}: {error}"), "")
+        if isinstance(message, str) and message == READY:
+            worker.ready = True
+            self._failed_starts = 0
+            return
+        task, worker.task, worker.deadline = worker.task, None, math.inf
+        if task is None:
+            return
+        if message[0]:
+            task.future.set_result(message[1])
+        else:
+            error = message[1]
+            error.__cause__ = RemoteTraceback(message[2]) if message[2] else None
+            task.future.set_exception(error)
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        for worker in list(self._workers):
+            if worker.task is not None and worker.deadline <= now:
+                assert self.timeout is not None
+                self._lost(worker, ExtractionTimeout(f"extraction took more than {self.timeout:g} s"))
+
+    def _lost(self, worker: _Worker, error: Exception | None = None) -> None:
+        """Take a dead (or out of time) worker away, its page failed; another takes its place."""
+        self._workers.remove(worker)
+        self._end(worker)
+        self.replaced += 1
+        if worker.task is not None:
+            code = worker.process.exitcode
+            worker.task.future.set_exception(error or WorkerDied(f"the extraction worker ended (exit code {code}) on this page"))
+        elif not worker.ready:
+            self._failed_start(f"extraction workers end as they start (exit code {worker.process.exitcode})")
+
+    def _failed_start(self, reason: str) -> None:
+        self._failed_starts += 1
+        if self._failed_starts >= FAILED_STARTS:
+            logger.error("%s; no page is extracted", reason)
+            self._break(reason)
+
+    def _break(self, reason: str) -> None:
+        with self._lock:
+            self._broken = reason
+            tasks = list(self._pending)
+            self._pending.clear()
+        for task in tasks:
+            _fail(task.future, WorkerDied(reason))
+
+    @staticmethod
+    def _end(worker: _Worker) -> None:
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(KILL_WAIT)
+        worker.connection.close()
+
+    def _shut_down(self) -> None:
+        """Idle workers are told to stop, busy or starting ones killed; all within bounded time."""
+        with self._lock:
+            tasks = list(self._pending)
+            self._pending.clear()
+        for task in tasks:
+            _fail(task.future, PoolClosed("the extraction pool closed before this page was extracted"))
+        for worker in self._workers:
+            try:
+                if worker.ready and worker.task is None:
+                    worker.connection.send(STOP)
+                    continue
+            except OSError:
+                pass
+            worker.process.kill()
+            if worker.task is not None:
+                _fail(worker.task.future, PoolClosed("the extraction pool closed while this page was extracted"))
+        deadline = time.monotonic() + STOP_WAIT
+        for worker in self._workers:
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+            self._end(worker)
+        self._workers.clear()
+
+
+def _fail(future: Future[Any], error: Exception) -> None:
+    if not future.done():
+        future.set_exception(error)
