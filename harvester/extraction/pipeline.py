@@ -32,7 +32,10 @@ logger = logging.getLogger(__name__)
 
 def time_limit(value: Any) -> float | None:
     """EXTRACTION_TIMEOUT as seconds: 0 (or unset) means no limit."""
-    seconds = float(value or 0)
+    try:
+        seconds = float(value or 0)
+    except ValueError:
+        raise ValueError(f"EXTRACTION_TIMEOUT must be a number of seconds, not {value!r}") from None
     if seconds < 0:
         raise ValueError(f"EXTRACTION_TIMEOUT must be 0 or more, not {value}")
     return seconds or None

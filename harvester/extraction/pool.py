@@ -109,6 +109,13 @@ class ExtractionPool:
     def worker_pids(self) -> list[int]:
         return [worker.process.pid for worker in list(self._workers) if worker.process.pid is not None]
 
+    def start(self) -> None:
+        """Start the workers now rather than with the first page (they take a second to start)."""
+        with self._lock:
+            if self._closing:
+                raise PoolClosed("the extraction pool is closed")
+            self._start_supervisor()
+
     def submit(self, *args: Any) -> Future[Any]:
         """A future of `function(*args)`: its value, what it raised, ExtractionTimeout or WorkerDied."""
         future: Future[Any] = Future()
@@ -119,9 +126,7 @@ class ExtractionPool:
                 future.set_exception(WorkerDied(self._broken))
                 return future
             self._pending.append(_Task(args, future))
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._supervise, name="extraction-pool", daemon=True)
-                self._thread.start()
+            self._start_supervisor()
         self._wake()
         return future
 
@@ -150,6 +155,11 @@ class ExtractionPool:
         os.close(self._wake_writer)
 
     # -- the supervisor thread
+    def _start_supervisor(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._supervise, name="extraction-pool", daemon=True)
+            self._thread.start()
+
     def _wake(self) -> None:
         try:
             os.write(self._wake_writer, b"\0")

@@ -24,13 +24,13 @@ from harvester.corpus.ids import document_id
 from harvester.corpus.store import Corpus
 from harvester.profiles import PROFILES
 from harvester.rebuild.captures import PageCapture, article_pages, scan
-from harvester.rebuild.extract import Job, Result, read_pages
+from harvester.rebuild.extract import Job, PageReader, Result
 from harvester.rebuild.report import TextDiff
 
 logger = logging.getLogger(__name__)
 
 # Reasons for no document that are failures (listed in the report), not what the page is.
-FAILURES = ("unreadable", "extraction_error")
+FAILURES = ("unreadable", "extraction_error", "timeout", "worker_died")
 
 
 @dataclass
@@ -65,9 +65,20 @@ class OfflineRebuild:
         }
 
 
-def rebuild_from_warcs(files: list[Path], corpus_dir: Path, use_stored: bool = False, workers: int = 1) -> OfflineRebuild:
-    """Make the corpus in `corpus_dir` (new, or empty) from the WARC files, in file-name order."""
+def rebuild_from_warcs(
+    files: list[Path], corpus_dir: Path, use_stored: bool = False, workers: int = 0, timeout: float | None = None
+) -> OfflineRebuild:
+    """Make the corpus in `corpus_dir` (new, or empty) from the WARC files, in file-name order, the
+    pages read by `workers` processes (0: here), each with `timeout` seconds at most."""
     started = time.monotonic()
+    # The workers start (a second or so) while the captures are scanned.
+    with PageReader(workers, timeout) as reader:
+        outcome = _rebuild(files, corpus_dir, use_stored, reader)
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def _rebuild(files: list[Path], corpus_dir: Path, use_stored: bool, reader: PageReader) -> OfflineRebuild:
     found = scan(files)
     pages = article_pages(found)
     outcome = OfflineRebuild(pages=len(pages), problems=found.problems)
@@ -77,7 +88,7 @@ def rebuild_from_warcs(files: list[Path], corpus_dir: Path, use_stored: bool = F
     # A new corpus made in one go: flushed to disk once, at the end (a killed rebuild is run again).
     corpus = Corpus(corpus_dir, durable=False)
     try:
-        for page, result in zip(pages, read_pages(jobs, workers)):
+        for page, result in zip(pages, reader.read(jobs)):
             if result.text is None:
                 _no_document(outcome, page, result)
                 continue
@@ -102,7 +113,6 @@ def rebuild_from_warcs(files: list[Path], corpus_dir: Path, use_stored: bool = F
                 outcome.text_changed.append((entry.seq, entry.id, page.final_url, result.stored_diff))
     finally:
         corpus.close()
-    outcome.seconds = time.monotonic() - started
     return outcome
 
 
