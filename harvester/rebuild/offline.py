@@ -164,6 +164,7 @@ def _no_document(outcome: OfflineRebuild, page: PageCapture, result: Result) -> 
     outcome.no_document[reason] += 1
     if reason in FAILURES:
         outcome.failed.append({"url": page.final_url, "record": page.record.record_id, "error": result.error or ""})
-        logger.error("%s: %s", page.final_url, result.error)
+        # Listed in the report and by the command, once: only logged here.
+        logger.info("%s: %s", page.final_url, result.error)
     else:
         logger.info("No document from %s: %s", page.final_url, result.error)
