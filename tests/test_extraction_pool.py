@@ -71,6 +71,11 @@ def ended(pids: list[int], seconds: float) -> bool:
             os.close(handle)
 
 
+async def run(pool: ExtractionPool, *args: object) -> object:
+    """The page's extraction in the pool, awaited in an asyncio loop."""
+    return await asyncio.wrap_future(pool.submit(*args))
+
+
 def real_pages(shared: Path) -> list[tuple[bytes, str]]:
     folder = shared / "realpages" / "mofa-cms"
     return [(path.read_bytes(), MISSION_URL.format(path.stem.rsplit("_", 1)[1])) for path in sorted(folder.glob("*.html"))]
@@ -96,7 +101,7 @@ def test_documents_are_those_of_the_crawl_process(pool: ExtractionPool, shared: 
     assert len(pages) == 6
 
     async def in_pool() -> list[Extracted | BaseException]:
-        return await asyncio.gather(*(pool.run(body, HTML, None, url, None) for body, url in pages), return_exceptions=True)
+        return await asyncio.gather(*(run(pool, body, HTML, None, url, None) for body, url in pages), return_exceptions=True)
 
     results = [item if isinstance(item, Extracted) else str(item) for item in asyncio.run(in_pool())]
     assert results == [here(body, url) for body, url in pages]
@@ -109,9 +114,9 @@ def test_documents_are_those_of_the_crawl_process(pool: ExtractionPool, shared: 
 
 def test_an_extraction_error_comes_back_as_itself(pool: ExtractionPool) -> None:
     with pytest.raises(ExtractionError, match="empty page"):
-        asyncio.run(pool.run(b"  \n", HTML, None, MISSION_URL.format(1), None))
+        asyncio.run(run(pool, b"  \n", HTML, None, MISSION_URL.format(1), None))
     with pytest.raises(ExtractionError, match="not html: the page is application/pdf"):
-        asyncio.run(pool.run(b"%PDF-1.4", "application/pdf", None, MISSION_URL.format(1), None))
+        asyncio.run(run(pool, b"%PDF-1.4", "application/pdf", None, MISSION_URL.format(1), None))
 
 
 @pytest.mark.parametrize("processes", [1, 2])
@@ -123,7 +128,7 @@ def test_a_dead_worker_costs_its_page_only(processes: int, shared: Path) -> None
         # With two workers the slow page is in the other worker when the marked one kills its own;
         # with one, the pages after it wait their turn.
         pages = [marked(body, SLOW), marked(body, DEATH), body, body]
-        return await asyncio.gather(*(pool.run(page, HTML, None, url, None) for page in pages), return_exceptions=True)
+        return await asyncio.gather(*(run(pool, page, HTML, None, url, None) for page in pages), return_exceptions=True)
 
     try:
         slow, dead, after, last = asyncio.run(crawl())
@@ -136,7 +141,7 @@ def test_a_dead_worker_costs_its_page_only(processes: int, shared: Path) -> None
         # One worker took the dead one's place, and the pool goes on working.
         assert pool.replaced == 1
         assert len(pool.worker_pids) == processes
-        assert asyncio.run(pool.run(body, HTML, None, url, None)) == expected
+        assert asyncio.run(run(pool, body, HTML, None, url, None)) == expected
     finally:
         pool.close()
 
@@ -148,10 +153,10 @@ def test_a_page_past_the_time_limit_fails_alone_and_its_worker_is_replaced(share
 
     async def crawl() -> list[object]:
         # Both workers ready first: the limit counts from the page's start, not the worker's.
-        await asyncio.gather(pool.run(body, HTML, None, url, None), pool.run(body, HTML, None, url, None))
+        await asyncio.gather(run(pool, body, HTML, None, url, None), run(pool, body, HTML, None, url, None))
         # The other worker is busy with the slow pages (4 s) when the stuck one's is killed (2.5 s).
         pages = [marked(body, STUCK), body, *[marked(body, SLOW)] * 4, body]
-        return await asyncio.gather(*(pool.run(page, HTML, None, url, None) for page in pages), return_exceptions=True)
+        return await asyncio.gather(*(run(pool, page, HTML, None, url, None) for page in pages), return_exceptions=True)
 
     try:
         started = time.monotonic()
@@ -163,7 +168,7 @@ def test_a_page_past_the_time_limit_fails_alone_and_its_worker_is_replaced(share
         assert first == last == expected
         assert slow == [extract_page(marked(body, SLOW), HTML, None, url, None)] * 4
         assert pool.replaced == 1
-        assert asyncio.run(pool.run(body, HTML, None, url, None)) == expected
+        assert asyncio.run(run(pool, body, HTML, None, url, None)) == expected
     finally:
         pool.close()
 
@@ -208,7 +213,7 @@ from harvester.extraction.pool import ExtractionPool
 if __name__ == "__main__":
     pool = ExtractionPool(2, extract_page)
     async def both() -> None:
-        await asyncio.gather(*(pool.run(b"<html><body><p>x</p></body></html>", "text/html", None, "https://example.com/", None)
+        await asyncio.gather(*(asyncio.wrap_future(pool.submit(b"<html><body><p>x</p></body></html>", "text/html", None, "https://example.com/", None))
                                for _ in range(8)), return_exceptions=True)
     asyncio.run(both())
     print(*(child for child in os.listdir("/proc") if child.isdigit()

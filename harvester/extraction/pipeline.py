@@ -22,6 +22,7 @@ from typing import Any, NoReturn
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
+from harvester.awaitable import result
 from harvester.extraction.errors import ExtractionError
 from harvester.extraction.page import Extracted, extract_page
 from harvester.extraction.pool import ExtractionPool, ExtractionTimeout, PoolClosed, WorkerDied
@@ -83,7 +84,7 @@ class ExtractionPipeline:
         page = (item.body, item.content_type, item.truncated, item.final_url, item.site)
         if self.pool is None:
             return self.extract(*page)
-        return await self.pool.run(*page)
+        return await result(self.pool.submit(*page))
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticlePage):

@@ -1,8 +1,8 @@
 """Extraction in worker processes, one page at a time each, with a time limit per page.
 
 `ExtractionPool.submit()` hands a call of a module-level function (a page's extraction) to the
-first free one of `processes` spawned workers (worker.py) and returns a Future; `run()` awaits it
-from Scrapy code, so the reactor goes on fetching and capturing meanwhile. Each worker has a pipe
+first free one of `processes` spawned workers (worker.py) and returns a Future (the pipeline awaits
+it, so the reactor goes on fetching and capturing meanwhile). Each worker has a pipe
 of its own and one page at a time: a page that runs past `timeout` seconds has its worker killed
 (ExtractionTimeout), a page whose worker dies (a crash in a parser, the OOM killer) fails alone
 (WorkerDied); either way a new worker takes the dead one's place and no other page is touched. A
@@ -32,7 +32,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from harvester.awaitable import result
+# No Scrapy here (harvester.awaitable imports it): the rebuild's workers import this module as they start.
 from harvester.extraction.worker import READY, STOP, serve
 
 logger = logging.getLogger(__name__)
@@ -129,11 +129,6 @@ class ExtractionPool:
             self._start_supervisor()
         self._wake()
         return future
-
-    async def run(self, *args: Any) -> Any:
-        """What `function(*args)` returns, computed in a worker; raises what it raises,
-        ExtractionTimeout or WorkerDied."""
-        return await result(self.submit(*args))
 
     def close(self) -> None:
         """End the workers (a busy one is killed, its page fails with PoolClosed); returns within
