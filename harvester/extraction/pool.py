@@ -92,8 +92,10 @@ class ExtractionPool:
         self.timeout = timeout
         self.replaced = 0  # workers replaced after they died or ran out of time
         self._context = multiprocessing.get_context("spawn")
-        self._lock = threading.Lock()  # guards _pending, _closing, _broken, _thread
+        self._lock = threading.Lock()  # guards _pending, _hungry, _closing, _broken, _thread
         self._pending: deque[_Task] = deque()
+        # A worker waits for a page: a new one wakes the supervisor (else a result will).
+        self._hungry = False
         self._closing = False
         self._broken: str | None = None
         self._thread: threading.Thread | None = None
@@ -127,7 +129,9 @@ class ExtractionPool:
                 return future
             self._pending.append(_Task(args, future))
             self._start_supervisor()
-        self._wake()
+            wake, self._hungry = self._hungry, False
+        if wake:
+            self._wake()
         return future
 
     def close(self) -> None:
@@ -216,12 +220,15 @@ class ExtractionPool:
                 worker.deadline = time.monotonic() + self.timeout if self.timeout else math.inf
 
     def _next_task(self) -> _Task | None:
+        """The next page for an idle worker; None, and the next page wakes the supervisor, if
+        there is none yet."""
         with self._lock:
             while self._pending:
                 task = self._pending.popleft()
                 # A page put back (its worker died idle) is running already.
                 if task.future.running() or task.future.set_running_or_notify_cancel():
                     return task
+            self._hungry = True
         return None
 
     def _wait(self) -> None:
