@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from harvester.extraction.errors import ExtractionError
+from harvester.extraction.errors import ExtractionError, ExtractionTimeout, PoolClosed, WorkerDied
 from harvester.extraction.page import Extracted, extract_page
-from harvester.extraction.pool import ExtractionPool, ExtractionTimeout, PoolClosed, WorkerDied
+from harvester.extraction.pool import ExtractionPool
 from tests.conftest import harvester_env
 
 MISSION_URL = "https://toronto.mofa.go.kr/ca-toronto-ko/brd/m_5389/view.do?seq={}"

@@ -23,9 +23,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from harvester.awaitable import result
-from harvester.extraction.errors import ExtractionError
+from harvester.extraction.errors import ExtractionError, ExtractionTimeout, PoolClosed, WorkerDied
 from harvester.extraction.page import Extracted, extract_page
-from harvester.extraction.pool import ExtractionPool, ExtractionTimeout, PoolClosed, WorkerDied
+from harvester.extraction.pool import ExtractionPool
 from harvester.items import ArticlePage
 
 logger = logging.getLogger(__name__)

@@ -33,6 +33,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 # No Scrapy here (harvester.awaitable imports it): the rebuild's workers import this module as they start.
+from harvester.extraction.errors import ExtractionTimeout, PoolClosed, WorkerDied
 from harvester.extraction.worker import READY, STOP, serve
 
 logger = logging.getLogger(__name__)
@@ -42,18 +43,6 @@ FAILED_STARTS = 3
 # Seconds idle workers get to end when the pool closes, and a killed one to be reaped.
 STOP_WAIT = 2.0
 KILL_WAIT = 1.0
-
-
-class WorkerDied(RuntimeError):
-    """The worker process ended while it extracted the page (or the workers cannot start)."""
-
-
-class ExtractionTimeout(TimeoutError):
-    """The page's extraction ran past the time limit; its worker was killed."""
-
-
-class PoolClosed(RuntimeError):
-    """The pool was closed before the page was extracted."""
 
 
 class RemoteTraceback(Exception):

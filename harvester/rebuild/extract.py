@@ -23,7 +23,8 @@ from harvester.capture.reader import CaptureError, page_at, record_at
 from harvester.extraction import charset
 from harvester.extraction.extractor import ExtractionError, extract, parse_html
 from harvester.extraction.page import gate
-from harvester.extraction.pool import ExtractionPool, ExtractionTimeout, WorkerDied
+from harvester.extraction.errors import ExtractionTimeout, WorkerDied
+from harvester.extraction.pool import ExtractionPool
 from harvester.extraction.render import encode
 from harvester.profiles import PROFILES, cms
 from harvester.rebuild.report import TextDiff, text_diff
