@@ -173,6 +173,24 @@ def test_a_page_past_the_time_limit_fails_alone_and_its_worker_is_replaced(share
         pool.close()
 
 
+def test_a_big_page_waits_for_a_free_worker_and_the_time_limit_holds(shared: Path) -> None:
+    """A small page is sent to a worker while it is busy; a big one only to a free worker: in the
+    pipe of a stuck worker it would hold the pool, time limits included."""
+    pool = ExtractionPool(1, dies_on_marker, timeout=2)
+    body, url = real_pages(shared)[0]
+    big = b"%PDF-1.4" + b"\0" * 8_000_000
+    try:
+        asyncio.run(run(pool, body, HTML, None, url, None))  # the worker is ready
+        stuck = pool.submit(marked(body, STUCK), HTML, None, url, None)
+        after = pool.submit(big, "application/pdf", None, url, None)
+        with pytest.raises(ExtractionTimeout):
+            stuck.result(timeout=60)
+        with pytest.raises(ExtractionError, match="not html: the page is application/pdf"):
+            after.result(timeout=60)
+    finally:
+        pool.close()
+
+
 def test_closing_with_a_stuck_worker_returns_at_once(tmp_path: Path) -> None:
     fifo = tmp_path / "begun"
     os.mkfifo(fifo)

@@ -2,15 +2,15 @@
 
 `ExtractionPool.submit()` hands a call of a module-level function (a page's extraction) to the
 first free one of `processes` spawned workers (worker.py) and returns a Future (the pipeline awaits
-it, so the reactor goes on fetching and capturing meanwhile). Each worker has a pipe
-of its own and one page at a time: a page that runs past `timeout` seconds has its worker killed
-(ExtractionTimeout), a page whose worker dies (a crash in a parser, the OOM killer) fails alone
-(WorkerDied); either way a new worker takes the dead one's place and no other page is touched. A
-supervisor thread owns the workers: it dispatches pages, collects results, keeps the time limits
-and replaces workers. Workers start with the first page, ignore SIGINT (the crawl process ends
-them), end with the crawl process however it ends (even killed), and `close()` ends them in
-bounded time, killing a busy one. They are spawned, fresh interpreters: a script that starts a
-crawl itself must do so under `if __name__ == "__main__":`, as with any `multiprocessing` pool.
+it, so the reactor goes on fetching and capturing meanwhile). Each worker has a pipe of its own and
+extracts one page at a time (a small next page waits in its pipe, so that it never waits for the
+pool): a page that runs past `timeout` seconds has its worker killed (ExtractionTimeout), a page
+whose worker dies (a crash in a parser, the OOM killer) fails alone (WorkerDied); either way a new
+worker takes the dead one's place and no other page is touched (one waiting in the dead worker's
+pipe goes to another). A supervisor thread owns the workers: it dispatches pages, collects
+results, keeps the time limits and replaces workers. Workers start with the first page (or
+`start()`), and `close()` ends them within a few seconds, killing a busy one. A script that starts
+a crawl itself must do so under `if __name__ == "__main__":`, as with any `multiprocessing` pool.
 No settings: the callers read EXTRACTION_PROCESSES and EXTRACTION_TIMEOUT.
 """
 
@@ -20,29 +20,30 @@ import logging
 import math
 import multiprocessing
 import os
-import signal
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
-from multiprocessing import resource_tracker
-from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
+from multiprocessing.connection import wait
+from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 # No Scrapy here (harvester.awaitable imports it): the rebuild's workers import this module as they start.
 from harvester.extraction.errors import ExtractionTimeout, PoolClosed, WorkerDied
-from harvester.extraction.worker import READY, STOP, serve
+from harvester.extraction.worker import KILL_WAIT, READY, STOP, Worker
 
 logger = logging.getLogger(__name__)
 
 # Workers that end before they are ready, one after another, before the pool gives up on them.
 FAILED_STARTS = 3
-# Seconds idle workers get to end when the pool closes, and a killed one to be reaped.
+# Seconds idle workers get to end when the pool closes.
 STOP_WAIT = 2.0
-KILL_WAIT = 1.0
+# A worker is sent its next page while it works on one (it then never waits for the supervisor),
+# if that page pickles this small: a big one could fill the pipe and hold the supervisor until the
+# worker reads it.
+AHEAD_BYTES = 64 * 1024
 
 
 class RemoteTraceback(Exception):
@@ -56,15 +57,7 @@ class RemoteTraceback(Exception):
 class _Task:
     args: tuple[Any, ...]
     future: Future[Any]
-
-
-@dataclass
-class _Worker:
-    process: BaseProcess
-    connection: Connection  # the pool's end of the worker's pipe
-    ready: bool = False
-    task: _Task | None = None
-    deadline: float = math.inf
+    payload: bytes | None = None  # the arguments pickled, once
 
 
 class ExtractionPool:
@@ -88,7 +81,7 @@ class ExtractionPool:
         self._closing = False
         self._broken: str | None = None
         self._thread: threading.Thread | None = None
-        self._workers: list[_Worker] = []  # the supervisor thread's alone
+        self._workers: list[Worker] = []  # the supervisor thread's alone
         self._failed_starts = 0
         self._wake_reader, self._wake_writer = os.pipe()
         os.set_blocking(self._wake_reader, False)
@@ -171,42 +164,39 @@ class ExtractionPool:
     def _start_workers(self) -> None:
         while len(self._workers) < self.processes and self._broken is None:
             try:
-                self._workers.append(self._spawn())
+                self._workers.append(Worker.spawn(self._context, self.function, self._lifeline_reader))
             except OSError as error:  # no process could be made (memory, process limit)
                 self._failed_start(f"no extraction worker could be started: {error}")
                 return
 
-    def _spawn(self) -> _Worker:
-        ours, theirs = self._context.Pipe()
-        process = self._context.Process(
-            target=serve, args=(self.function, theirs, self._lifeline_reader), name="harvester-extraction", daemon=True
-        )
-        # A spawned process starts with this thread's signal mask: with SIGINT blocked, a Ctrl-C
-        # cannot interrupt the worker before it ignores SIGINT itself. The resource tracker unblocks
-        # SIGINT in the thread that launches it, so it is launched first.
-        resource_tracker.ensure_running()
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
-            process.start()
-        finally:
-            theirs.close()
-        return _Worker(process, ours)
-
     def _dispatch(self) -> None:
         for worker in list(self._workers):
-            while worker.ready and worker.task is None and (task := self._next_task()) is not None:
+            while worker.ready and len(worker.tasks) < 2 and (task := self._next_task()) is not None:
                 try:
-                    worker.connection.send(task.args)
-                except OSError:  # the worker died idle: the page waits for another
-                    with self._lock:
-                        self._pending.appendleft(task)
-                    self._lost(worker)
-                    break
+                    task.payload = task.payload or bytes(ForkingPickler.dumps(task.args))
                 except Exception as error:  # arguments that do not pickle
                     task.future.set_exception(error)
                     continue
-                worker.task = task
-                worker.deadline = time.monotonic() + self.timeout if self.timeout else math.inf
+                if worker.tasks and len(task.payload) > AHEAD_BYTES:
+                    self._put_back([task])
+                    break
+                try:
+                    worker.connection.send_bytes(task.payload)
+                except OSError:  # the worker died: the page waits for another
+                    self._put_back([task])
+                    self._lost(worker)
+                    break
+                if not worker.tasks:
+                    worker.deadline = self._deadline()
+                worker.tasks.append(task)
+
+    def _deadline(self) -> float:
+        return time.monotonic() + self.timeout if self.timeout else math.inf
+
+    def _put_back(self, tasks: list[_Task]) -> None:
+        """Pages sent to no worker, or to one that never began them: first in line again."""
+        with self._lock:
+            self._pending.extendleft(reversed(tasks))
 
     def _next_task(self) -> _Task | None:
         """The next page for an idle worker; None, and the next page wakes the supervisor, if
@@ -242,7 +232,7 @@ class ExtractionPool:
         except BlockingIOError:
             pass
 
-    def _receive(self, worker: _Worker) -> None:
+    def _receive(self, worker: Worker) -> None:
         try:
             message = worker.connection.recv()
         except (EOFError, OSError):
@@ -254,9 +244,11 @@ class ExtractionPool:
             worker.ready = True
             self._failed_starts = 0
             return
-        task, worker.task, worker.deadline = worker.task, None, math.inf
-        if task is None:
+        if not worker.tasks:
             return
+        task = worker.tasks.popleft()
+        # The worker goes on to the next page it was sent, if any, at once.
+        worker.deadline = self._deadline() if worker.tasks else math.inf
         if message[0]:
             task.future.set_result(message[1])
         else:
@@ -267,18 +259,20 @@ class ExtractionPool:
     def _expire(self) -> None:
         now = time.monotonic()
         for worker in list(self._workers):
-            if worker.task is not None and worker.deadline <= now:
+            if worker.tasks and worker.deadline <= now:
                 assert self.timeout is not None
                 self._lost(worker, ExtractionTimeout(f"extraction took more than {self.timeout:g} s"))
 
-    def _lost(self, worker: _Worker, error: Exception | None = None) -> None:
-        """Take a dead (or out of time) worker away, its page failed; another takes its place."""
+    def _lost(self, worker: Worker, error: Exception | None = None) -> None:
+        """Take a dead (or out of time) worker away, the page it was on failed (a page it had not
+        begun goes to another); another worker takes its place."""
         self._workers.remove(worker)
-        self._end(worker)
+        worker.end()
         self.replaced += 1
-        if worker.task is not None:
+        if worker.tasks:
             code = worker.process.exitcode
-            worker.task.future.set_exception(error or WorkerDied(f"the extraction worker ended (exit code {code}) on this page"))
+            worker.tasks.popleft().future.set_exception(error or WorkerDied(f"the extraction worker ended (exit code {code}) on this page"))
+            self._put_back(list(worker.tasks))
         elif not worker.ready:
             self._failed_start(f"extraction workers end as they start (exit code {worker.process.exitcode})")
 
@@ -296,13 +290,6 @@ class ExtractionPool:
         for task in tasks:
             _fail(task.future, WorkerDied(reason))
 
-    @staticmethod
-    def _end(worker: _Worker) -> None:
-        if worker.process.is_alive():
-            worker.process.kill()
-        worker.process.join(KILL_WAIT)
-        worker.connection.close()
-
     def _shut_down(self) -> None:
         """Idle workers are told to stop, busy or starting ones killed; all within bounded time."""
         with self._lock:
@@ -312,18 +299,18 @@ class ExtractionPool:
             _fail(task.future, PoolClosed("the extraction pool closed before this page was extracted"))
         for worker in self._workers:
             try:
-                if worker.ready and worker.task is None:
+                if worker.ready and not worker.tasks:
                     worker.connection.send(STOP)
                     continue
             except OSError:
                 pass
-            worker.process.kill()
-            if worker.task is not None:
-                _fail(worker.task.future, PoolClosed("the extraction pool closed while this page was extracted"))
+            worker.kill()
+            for task in worker.tasks:
+                _fail(task.future, PoolClosed("the extraction pool closed while this page was extracted"))
         deadline = time.monotonic() + STOP_WAIT
         for worker in self._workers:
             worker.process.join(max(0.0, deadline - time.monotonic()))
-            self._end(worker)
+            worker.end()
         self._workers.clear()
 
 

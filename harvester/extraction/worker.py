@@ -1,24 +1,70 @@
-"""The life of one extraction worker process: take a page, call the function, send back what it gave.
+"""One extraction worker process: it takes a page, calls the function, sends back what it gave.
 
-Runs in a spawned process of the extraction pool (pool.py), one page at a time, over a pipe of its
-own. It ignores SIGINT (a Ctrl-C in a terminal reaches the whole process group; the crawl process
-decides what a stop means and ends its workers itself), and ends when the crawl process is gone,
-however that ended. No settings.
+`serve()` runs in the spawned process, one page at a time over a pipe of its own; `Worker` is the
+extraction pool's (pool.py) handle on it. A worker ignores SIGINT from its first instant (a Ctrl-C
+in a terminal reaches the whole process group; the crawl process decides what a stop means and
+ends its workers itself), and ends when the crawl process is gone, however that ended (even
+killed). No settings.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import threading
 import traceback
+from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection
+from multiprocessing.context import SpawnContext
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 # What a worker says once it can take pages, and what the pool sends to end an idle worker.
 READY = "ready"
 STOP = None
+# Seconds a killed worker gets to be reaped.
+KILL_WAIT = 1.0
+
+
+@dataclass
+class Worker:
+    """The pool's handle on a worker process."""
+
+    process: BaseProcess
+    connection: Connection  # the pool's end of the worker's pipe
+    ready: bool = False
+    # Pages sent, in order: the first is being extracted, a second may wait in the pipe.
+    tasks: deque[Any] = field(default_factory=deque)
+    deadline: float = math.inf  # the first page's
+
+    @classmethod
+    def spawn(cls, context: SpawnContext, function: Callable[..., Any], lifeline: Connection) -> Worker:
+        ours, theirs = context.Pipe()
+        process = context.Process(target=serve, args=(function, theirs, lifeline), name="harvester-extraction", daemon=True)
+        # A spawned process starts with this thread's signal mask: with SIGINT blocked, a Ctrl-C
+        # cannot interrupt the worker before it ignores SIGINT itself. The resource tracker unblocks
+        # SIGINT in the thread that launches it, so it is launched first.
+        resource_tracker.ensure_running()
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            process.start()
+        finally:
+            theirs.close()
+        return cls(process, ours)
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+
+    def end(self) -> None:
+        """Kill the process if it lives, reap it, close the pipe."""
+        self.kill()
+        self.process.join(KILL_WAIT)
+        self.connection.close()
 
 
 def serve(function: Callable[..., Any], tasks: Connection, lifeline: Connection) -> None:
