@@ -199,12 +199,12 @@ class ExtractionPool:
             self._pending.extendleft(reversed(tasks))
 
     def _next_task(self) -> _Task | None:
-        """The next page for an idle worker; None, and the next page wakes the supervisor, if
+        """The next page for a worker; None, and the next page submitted wakes the supervisor, if
         there is none yet."""
         with self._lock:
             while self._pending:
                 task = self._pending.popleft()
-                # A page put back (its worker died idle) is running already.
+                # A page put back (sent to a worker that never began it) is running already.
                 if task.future.running() or task.future.set_running_or_notify_cancel():
                     return task
             self._hungry = True
