@@ -6,8 +6,9 @@ per core, on the same captures, in one run.
 The captures: the replica is crawled once (every site), and the article pages of that crawl are
 written again, as response and conversion records, under new article numbers until there are
 `--pages` of them (the pages of every site's real markup, each site's share as in the crawl).
-Then `harvester rebuild --from-warc` makes the corpus of them with `--jobs 1` (extraction in the
-main process) and `--jobs N` (a process pool, N the cores), alternately, `--rounds` times.
+Then `harvester rebuild --from-warc` makes the corpus of them with `--jobs 0` (one process: the
+pages read and extracted in the main process) and `--jobs N` (the extraction pool, N the cores),
+alternately, `--rounds` times.
 Each round also times a pure-CPU task in one process and in N: the most a pool can gain on the
 machine at that moment (on a machine other work shares, less than N). Reported: documents/s per run
 (documents / the rebuild's own time, process start-up excluded), how many cores were busy (CPU time
@@ -143,7 +144,7 @@ def main() -> None:
         build_captures(crawled, captures, args.pages)
         size = sum(path.stat().st_size for path in captures.glob("*.warc.gz"))
         print(f"captures: {args.pages} article pages of {len(PROFILES) - 1} sites, {size / 1e6:.1f} MB of WARC; {cores} cores")
-        runs: dict[int, list[Run]] = {1: [], cores: []}
+        runs: dict[int, list[Run]] = {0: [], cores: []}
         calibrations: list[float] = []
         for round_ in range(1, args.rounds + 1):
             calibrations.append(calibration(cores))
@@ -160,7 +161,7 @@ def main() -> None:
         cpu = statistics.median(run.cpu * 1000 / run.documents for run in values)
         busy = statistics.median(run.cpu / run.seconds for run in values)
         print(f"median --jobs {jobs}: {rates[jobs]:6.1f} documents/s, {cpu:.1f} ms CPU per document, {busy:.2f} cores busy")
-    ratio, possible = rates[cores] / rates[1], statistics.median(calibrations)
+    ratio, possible = rates[cores] / rates[0], statistics.median(calibrations)
     print(f"ratio: {ratio:.2f}x with {cores} processes, where a pure-CPU task gains {possible:.2f}x (load average now {os.getloadavg()[0]:.1f})")
 
 

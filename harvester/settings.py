@@ -178,6 +178,9 @@ EXTRACTION_ENABLED = True
 # Worker processes that extract pages while the crawl goes on; None: one per CPU core, 0: none (in
 # the crawl process).
 EXTRACTION_PROCESSES = None
+# Seconds a worker may spend on one page before it is killed and the page counted as a timeout; 0:
+# no limit. Not kept when EXTRACTION_PROCESSES is 0.
+EXTRACTION_TIMEOUT = 60
 
 # -- Corpus
 CORPUS_ENABLED = True

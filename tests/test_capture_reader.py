@@ -71,3 +71,63 @@ def test_warc_files_in_name_order_and_open_ones_left_alone(tmp_path: Path, caplo
     assert "c-3.warc.gz.open: still being written" in caplog.text
     with pytest.raises(FileNotFoundError):
         warc_files([tmp_path / "missing"])
+
+
+def cut(path: Path, size: int) -> Path:
+    damaged = path.with_name("damaged-" + path.name)
+    damaged.write_bytes(path.read_bytes()[:size])
+    return damaged
+
+
+def test_a_truncated_file_gives_the_records_before_the_cut(warc: tuple[Path, list]) -> None:
+    path, refs = warc
+    conversion = refs[2]
+    # Cut in the conversion record's block, and cut in its gzip member's trailer only.
+    for size in (conversion.offset + conversion.length // 2, conversion.offset + conversion.length - 3):
+        found = []
+        with pytest.raises(CaptureError, match=f"truncated: the record at offset {conversion.offset} is cut short"):
+            found.extend(records(cut(path, size)))
+        assert [record.type for record in found] == ["warcinfo", "response", "request"]
+
+
+def test_a_truncated_uncompressed_file_gives_the_records_before_the_cut(warc: tuple[Path, list], tmp_path: Path) -> None:
+    path, _ = warc
+    plain = tmp_path / "plain.warc"
+    plain.write_bytes(gzip.decompress(path.read_bytes()))
+    block_start = plain.read_bytes().rindex("기사 본문".encode())
+    found = []
+    with pytest.raises(CaptureError, match=r"plain\.warc: truncated: the record at offset \d+ is cut short"):
+        found.extend(records(cut(plain, block_start + 4)))
+    assert [record.type for record in found] == ["warcinfo", "response", "request"]
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        (b"", "empty file"),
+        (b"GET / HTTP/1.1\r\nHost: a.test\r\n\r\n" * 5, "no WARC record at offset 0 (damaged, or not a WARC file)"),
+        (gzip.compress(b""), "no WARC record in it"),
+    ],
+)
+def test_a_file_without_records_is_a_clear_error(tmp_path: Path, content: bytes, error: str) -> None:
+    path = tmp_path / "bad.warc.gz"
+    path.write_bytes(content)
+    with pytest.raises(CaptureError) as raised:
+        list(records(path))
+    assert str(raised.value) == f"{path}: {error}"
+
+
+def test_bytes_after_the_last_record_are_reported(warc: tuple[Path, list]) -> None:
+    path, _ = warc
+    size = path.stat().st_size
+    with open(path, "ab") as handle:
+        handle.write(b"\x8b\x1f random bytes that are no record\r\n" * 20)
+    found = []
+    with pytest.raises(CaptureError, match=f"no WARC record at offset {size} "):
+        found.extend(records(path))
+    assert len(found) == 4
+
+
+def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(CaptureError, match="gone.warc.gz: No such file or directory"):
+        list(records(tmp_path / "gone.warc.gz"))

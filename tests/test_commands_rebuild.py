@@ -6,6 +6,7 @@ document of A is lost. `harvester verify` passes on every corpus made here."""
 from __future__ import annotations
 
 import json
+import shutil
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -122,6 +123,30 @@ def test_verify_passes_on_the_crawled_and_the_rebuilt_corpus(crawled: Path, from
         assert f": {documents} documents, 1 kept versions, {documents + 1} WARC references\n" in verify(
             corpus / "corpus", crawled / "warc"
         )
+
+
+def test_a_truncated_and_an_empty_warc_are_named_and_what_could_be_read_is_kept(crawled: Path, tmp_path: Path) -> None:
+    warcs = tmp_path / "warc"
+    warcs.mkdir()
+    for path in sorted((crawled / "warc").glob("*.warc.gz")):
+        shutil.copy(path, warcs)
+    # The last file is mofa_en crawled again: revisits of unchanged articles (their originals are
+    # in the files before), so the corpus made of what is left is the crawl's all the same.
+    last = sorted(warcs.glob("*.warc.gz"))[-1]
+    last.write_bytes(last.read_bytes()[: last.stat().st_size // 2])
+    empty = warcs / "zz-empty.warc.gz"
+    empty.touch()
+    result = run_harvester("rebuild", "--from-warc", str(warcs), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    named = [line for line in result.stderr.splitlines() if line.startswith("capture file not read whole: ")]
+    assert len(named) == 2, result.stderr
+    assert result.stderr.count(str(empty)) == result.stderr.count(str(last)) == 1  # one line each
+    assert named[0].startswith(f"capture file not read whole: {last}: truncated: the record at offset ")
+    assert named[1] == f"capture file not read whole: {empty}: empty file"
+    assert files(tmp_path / "out" / "corpus") == files(crawled / "corpus")
+    report = json.loads((tmp_path / "out" / "rebuild-report.json").read_text("utf-8"))
+    assert report["problems"] == [line.removeprefix("capture file not read whole: ") for line in named]
 
 
 # -- from the sites

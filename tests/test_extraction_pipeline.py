@@ -1,19 +1,43 @@
-"""The extraction pipeline: worker processes give the documents the crawl process gives; failures are counted."""
+"""The extraction pipeline: worker processes give the documents the crawl process gives; failures,
+pages past the time limit and dead workers are counted, and cost their page only."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
+import threading
+from datetime import date
 from pathlib import Path
 
 import pytest
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.test import get_crawler
 
-from harvester.extraction.pipeline import ExtractionPipeline, process_count
+from harvester.extraction.page import Extracted, extract_page
+from harvester.extraction.pipeline import ExtractionPipeline, process_count, time_limit
 from harvester.items import ArticlePage
+from harvester.report.summary import site_section
 
 URL = "https://toronto.mofa.go.kr/ca-toronto-ko/brd/m_5389/view.do?seq={}"
+STUCK = b"<!-- never return -->"
+DEATH = b"<!-- end this worker -->"
+
+
+def stuck_or_dying(
+    body: bytes, content_type: str | None, truncated: str | None, url: str, site: str | None, captured: date | None = None
+) -> Extracted:
+    """Extraction that never returns on a marked page (a parser in a loop) and kills its worker on
+    another (a crashing parser)."""
+    if STUCK in body:
+        threading.Event().wait()
+    if DEATH in body:
+        os._exit(3)
+    return extract_page(body, content_type, truncated, url, site, captured)
+
+
+class TroubledPipeline(ExtractionPipeline):
+    extract = staticmethod(stuck_or_dying)
 
 
 def page(body: bytes, seq: str, content_type: str = "text/html;charset=UTF-8") -> ArticlePage:
@@ -118,3 +142,38 @@ def test_a_page_is_read_with_the_rules_of_its_capture_date() -> None:
     then, today = run(pipeline(0), [captured("2018-07-02T03:00:00Z"), captured("2026-12-06T03:00:00Z")])
     assert isinstance(then, ArticlePage) and isinstance(today, ArticlePage)
     assert (then.document.fallback, today.document.fallback) == ((), ("title", "published", "authors"))
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, None), ("", None), (0, None), ("60", 60.0), ("0.5", 0.5)])
+def test_time_limit(value: object, expected: float | None) -> None:
+    assert time_limit(value) == expected
+
+
+def test_a_negative_time_limit_is_refused() -> None:
+    with pytest.raises(ValueError, match="0 or more"):
+        time_limit("-1")
+
+
+def test_a_page_past_the_time_limit_is_a_timeout_and_a_dead_worker_costs_its_page(
+    shared: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = {"EXTRACTION_ENABLED": True, "EXTRACTION_PROCESSES": 2, "EXTRACTION_TIMEOUT": 2}
+    pipe = TroubledPipeline.from_crawler(get_crawler(settings_dict=settings))
+    good = (shared / "realpages" / "mofa-cms" / "passport_1344542.html").read_bytes()
+    stuck = page(good.replace(b"</body>", STUCK + b"</body>"), "1")
+    dying = page(good.replace(b"</body>", DEATH + b"</body>"), "2")
+    with caplog.at_level(logging.WARNING):
+        results = run(pipe, [stuck, page(good, "1344542"), dying, page(good, "1344543"), page(good, "1344544")])
+    timed_out, first, dead, *others = results
+    assert isinstance(timed_out, DropItem) and str(timed_out) == "no document: extraction took more than 2 s"
+    assert isinstance(dead, DropItem) and "exit code 3" in str(dead)
+    assert stuck.skipped == "timeout" and dying.skipped == "worker_died"
+    # The pages around them, in the other worker or after them in the same one, are documents.
+    expected = extract_page(good, "text/html;charset=UTF-8", None, URL.format("1344542"), "mofa_missions")
+    for item in (first, *others):
+        assert isinstance(item, ArticlePage) and item.text == expected.text
+    stats = pipe.crawler.stats.get_stats()
+    assert stats["extraction/documents"] == 3
+    assert stats["extraction/workers_replaced"] == 2
+    assert site_section(stats)["no_document"] == {"timeout": 1, "worker_died": 1}
+    assert f"No document from {URL.format(1)}: extraction took more than 2 s" in caplog.messages

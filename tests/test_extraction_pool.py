@@ -1,32 +1,79 @@
-"""The extraction process pool: the documents the crawl process makes, errors, dead workers."""
+"""The extraction process pool: the documents the crawl process makes, errors, dead workers, pages
+past the time limit, closing with a stuck worker, Ctrl-C."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import select
+import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from harvester.extraction.errors import ExtractionError
+from harvester.extraction.errors import ExtractionError, ExtractionTimeout, PoolClosed, WorkerDied
 from harvester.extraction.page import Extracted, extract_page
-from harvester.extraction.pool import ExtractionPool, WorkerDied
+from harvester.extraction.pool import ExtractionPool
 from tests.conftest import harvester_env
 
 MISSION_URL = "https://toronto.mofa.go.kr/ca-toronto-ko/brd/m_5389/view.do?seq={}"
 HTML = "text/html;charset=UTF-8"
 DEATH = b"<!-- end this worker -->"
+STUCK = b"<!-- never return -->"
+SLOW = b"<!-- take a second -->"
 
 
 def dies_on_marker(body: bytes, content_type: str | None, truncated: str | None, url: str, site: str | None) -> Extracted:
-    """Extraction that kills its worker process on a marked page, as a crashing parser would."""
+    """Extraction that kills its worker process on a marked page, as a crashing parser would, never
+    returns on another (a parser in a loop), and takes a second on a third."""
     if DEATH in body:
         os._exit(3)
+    if STUCK in body:
+        threading.Event().wait()
+    if SLOW in body:
+        time.sleep(1)
     return extract_page(body, content_type, truncated, url, site)
+
+
+def stuck_after_saying_so(fifo: str) -> None:
+    """A page that never returns; it says when it has begun through the named pipe."""
+    with open(fifo, "wb") as pipe:
+        pipe.write(b"x")
+    threading.Event().wait()
+
+
+def marked(body: bytes, marker: bytes) -> bytes:
+    return body.replace(b"</body>", marker + b"</body>")
+
+
+def ended(pids: list[int], seconds: float) -> bool:
+    """Whether every one of the processes ends within `seconds` (each end is an event: its pidfd
+    becomes readable)."""
+    handles = []
+    try:
+        for pid in pids:
+            try:
+                handles.append(os.pidfd_open(pid))
+            except ProcessLookupError:
+                continue
+        deadline = time.monotonic() + seconds
+        for handle in handles:
+            if not select.select([handle], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                return False
+        return True
+    finally:
+        for handle in handles:
+            os.close(handle)
+
+
+async def run(pool: ExtractionPool, *args: object) -> object:
+    """The page's extraction in the pool, awaited in an asyncio loop."""
+    return await asyncio.wrap_future(pool.submit(*args))
 
 
 def real_pages(shared: Path) -> list[tuple[bytes, str]]:
@@ -54,7 +101,7 @@ def test_documents_are_those_of_the_crawl_process(pool: ExtractionPool, shared: 
     assert len(pages) == 6
 
     async def in_pool() -> list[Extracted | BaseException]:
-        return await asyncio.gather(*(pool.run(body, HTML, None, url, None) for body, url in pages), return_exceptions=True)
+        return await asyncio.gather(*(run(pool, body, HTML, None, url, None) for body, url in pages), return_exceptions=True)
 
     results = [item if isinstance(item, Extracted) else str(item) for item in asyncio.run(in_pool())]
     assert results == [here(body, url) for body, url in pages]
@@ -67,35 +114,113 @@ def test_documents_are_those_of_the_crawl_process(pool: ExtractionPool, shared: 
 
 def test_an_extraction_error_comes_back_as_itself(pool: ExtractionPool) -> None:
     with pytest.raises(ExtractionError, match="empty page"):
-        asyncio.run(pool.run(b"  \n", HTML, None, MISSION_URL.format(1), None))
+        asyncio.run(run(pool, b"  \n", HTML, None, MISSION_URL.format(1), None))
     with pytest.raises(ExtractionError, match="not html: the page is application/pdf"):
-        asyncio.run(pool.run(b"%PDF-1.4", "application/pdf", None, MISSION_URL.format(1), None))
+        asyncio.run(run(pool, b"%PDF-1.4", "application/pdf", None, MISSION_URL.format(1), None))
 
 
-def test_a_dead_worker_costs_its_page_only(shared: Path) -> None:
-    pool = ExtractionPool(1, dies_on_marker)
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_dead_worker_costs_its_page_only(processes: int, shared: Path) -> None:
+    pool = ExtractionPool(processes, dies_on_marker)
     body, url = real_pages(shared)[0]
 
     async def crawl() -> list[object]:
-        pages = [body, body.replace(b"</body>", DEATH + b"</body>"), body]
-        return await asyncio.gather(*(pool.run(page, HTML, None, url, None) for page in pages), return_exceptions=True)
+        # With two workers the slow page is in the other worker when the marked one kills its own;
+        # with one, the pages after it wait their turn.
+        pages = [marked(body, SLOW), marked(body, DEATH), body, body]
+        return await asyncio.gather(*(run(pool, page, HTML, None, url, None) for page in pages), return_exceptions=True)
 
     try:
-        good, dead, after = asyncio.run(crawl())
+        slow, dead, after, last = asyncio.run(crawl())
         assert isinstance(dead, WorkerDied)
+        assert "exit code 3" in str(dead)
         expected = extract_page(body, HTML, None, url, None)
-        assert good == expected
+        assert slow == extract_page(marked(body, SLOW), HTML, None, url, None)
         assert after == expected
-        # The pool started again and goes on working.
-        assert pool.restarts == 1
-        assert asyncio.run(pool.run(body, HTML, None, url, None)) == expected
+        assert last == expected
+        # One worker took the dead one's place, and the pool goes on working.
+        assert pool.replaced == 1
+        assert len(pool.worker_pids) == processes
+        assert asyncio.run(run(pool, body, HTML, None, url, None)) == expected
     finally:
         pool.close()
+
+
+def test_a_page_past_the_time_limit_fails_alone_and_its_worker_is_replaced(shared: Path) -> None:
+    pool = ExtractionPool(2, dies_on_marker, timeout=2.5)
+    body, url = real_pages(shared)[0]
+    expected = extract_page(body, HTML, None, url, None)
+
+    async def crawl() -> list[object]:
+        # Both workers ready first: the limit counts from the page's start, not the worker's.
+        await asyncio.gather(run(pool, body, HTML, None, url, None), run(pool, body, HTML, None, url, None))
+        # The other worker is busy with the slow pages (4 s) when the stuck one's is killed (2.5 s).
+        pages = [marked(body, STUCK), body, *[marked(body, SLOW)] * 4, body]
+        return await asyncio.gather(*(run(pool, page, HTML, None, url, None) for page in pages), return_exceptions=True)
+
+    try:
+        started = time.monotonic()
+        stuck, first, *slow, last = asyncio.run(crawl())
+        assert isinstance(stuck, ExtractionTimeout)
+        assert str(stuck) == "extraction took more than 2.5 s"
+        assert time.monotonic() - started < 30
+        # The other pages, those in the other worker and those that waited, are whole.
+        assert first == last == expected
+        assert slow == [extract_page(marked(body, SLOW), HTML, None, url, None)] * 4
+        assert pool.replaced == 1
+        assert asyncio.run(run(pool, body, HTML, None, url, None)) == expected
+    finally:
+        pool.close()
+
+
+def test_a_big_page_waits_for_a_free_worker_and_the_time_limit_holds(shared: Path) -> None:
+    """A small page is sent to a worker while it is busy; a big one only to a free worker: in the
+    pipe of a stuck worker it would hold the pool, time limits included."""
+    pool = ExtractionPool(1, dies_on_marker, timeout=2)
+    body, url = real_pages(shared)[0]
+    big = b"%PDF-1.4" + b"\0" * 8_000_000
+    try:
+        asyncio.run(run(pool, body, HTML, None, url, None))  # the worker is ready
+        stuck = pool.submit(marked(body, STUCK), HTML, None, url, None)
+        after = pool.submit(big, "application/pdf", None, url, None)
+        with pytest.raises(ExtractionTimeout):
+            stuck.result(timeout=60)
+        with pytest.raises(ExtractionError, match="not html: the page is application/pdf"):
+            after.result(timeout=60)
+    finally:
+        pool.close()
+
+
+def test_closing_with_a_stuck_worker_returns_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "begun"
+    os.mkfifo(fifo)
+    pool = ExtractionPool(1, stuck_after_saying_so)
+    future = pool.submit(str(fifo))
+    begun = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        assert select.select([begun], [], [], 60)[0] == [begun]
+        assert os.read(begun, 1) == b"x"
+    finally:
+        os.close(begun)
+    workers = pool.worker_pids
+    started = time.monotonic()
+    pool.close()
+    assert time.monotonic() - started < 3
+    with pytest.raises(PoolClosed):
+        future.result(timeout=0)
+    assert ended(workers, 5)
+    with pytest.raises(PoolClosed):
+        pool.submit(str(fifo))
 
 
 def test_a_pool_needs_a_process() -> None:
     with pytest.raises(ValueError, match="at least one process"):
         ExtractionPool(0, extract_page)
+
+
+def test_a_time_limit_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="more than 0 seconds"):
+        ExtractionPool(1, extract_page, timeout=0)
 
 
 WORKERS_OF_A_KILLED_CRAWL = """
@@ -106,7 +231,7 @@ from harvester.extraction.pool import ExtractionPool
 if __name__ == "__main__":
     pool = ExtractionPool(2, extract_page)
     async def both() -> None:
-        await asyncio.gather(*(pool.run(b"<html><body><p>x</p></body></html>", "text/html", None, "https://example.com/", None)
+        await asyncio.gather(*(asyncio.wrap_future(pool.submit(b"<html><body><p>x</p></body></html>", "text/html", None, "https://example.com/", None))
                                for _ in range(8)), return_exceptions=True)
     asyncio.run(both())
     print(*(child for child in os.listdir("/proc") if child.isdigit()
@@ -136,3 +261,58 @@ def test_workers_end_when_the_crawl_process_is_killed(tmp_path: Path) -> None:
             os.close(handle)
     crawl.stdout.close()
     crawl.stdin.close()
+
+
+WORKERS_UNDER_CTRL_C = """
+import signal, sys
+from pathlib import Path
+from harvester.extraction.page import extract_page
+from harvester.extraction.pool import ExtractionPool
+
+if __name__ == "__main__":
+    interrupts = []
+    signal.signal(signal.SIGINT, lambda *_: interrupts.append(1))  # the crawl's own handler
+    print("go", flush=True)
+    page = (Path(sys.argv[1]).read_bytes(), "text/html;charset=UTF-8", None, sys.argv[2], None)
+    expected = extract_page(*page)
+    pool = ExtractionPool(2, extract_page)
+    for phase in ("starting", "ready"):
+        same = all(future.result(timeout=120) == expected for future in [pool.submit(*page) for _ in range(4)])
+        print(phase, same, pool.replaced, *sorted(pool.worker_pids), flush=True)
+        sys.stdin.readline()
+    pool.close()
+    print("interrupts", len(interrupts), flush=True)
+"""
+
+
+def test_ctrl_c_in_a_terminal_leaves_the_workers_alone(tmp_path: Path, shared: Path) -> None:
+    """SIGINT to the whole process group, as a terminal sends it, again and again while the workers
+    start and once they are ready: no worker dies, none prints a traceback."""
+    script = tmp_path / "crawl.py"
+    script.write_text(WORKERS_UNDER_CTRL_C)
+    path = sorted((shared / "realpages" / "mofa-cms").glob("*.html"))[0]
+    command = [sys.executable, str(script), str(path), MISSION_URL.format(1)]
+    pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    with subprocess.Popen(command, **pipes, text=True, env=harvester_env(), start_new_session=True) as crawl:
+        assert crawl.stdout is not None and crawl.stdin is not None and crawl.stderr is not None
+        try:
+            assert crawl.stdout.readline() == "go\n"
+            lines = []
+            for _ in ("starting", "ready"):
+                # A Ctrl-C every 50 ms until the phase's pages are back.
+                while not select.select([crawl.stdout], [], [], 0.05)[0]:
+                    os.killpg(crawl.pid, signal.SIGINT)
+                lines.append(crawl.stdout.readline().split())
+                crawl.stdin.write("\n")
+                crawl.stdin.flush()
+            interrupts = crawl.stdout.readline().split()
+            code = crawl.wait(30)
+        finally:
+            crawl.kill()
+        errors = crawl.stderr.read()
+    assert "Traceback" not in errors and "KeyboardInterrupt" not in errors, errors
+    assert code == 0, errors
+    starting, ready = lines
+    assert starting[:3] == ["starting", "True", "0"] and ready[:3] == ["ready", "True", "0"]
+    assert starting[3:] == ready[3:] and len(ready[3:]) == 2  # the same two workers throughout
+    assert interrupts[0] == "interrupts" and int(interrupts[1]) >= 2  # the signals did go out

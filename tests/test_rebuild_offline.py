@@ -8,6 +8,7 @@ the expected texts are the site's article data: title, blank line, paragraphs.""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -283,13 +284,46 @@ def test_a_damaged_warc_file_gives_what_precedes_the_damage(tmp_path: Path) -> N
     assert path.name in problem
 
 
+def test_truncated_and_empty_warc_files_are_reported_and_the_rest_is_kept(tmp_path: Path) -> None:
+    first = Captures(tmp_path / "warc", prefix="a")
+    first.response(view(1001), page_body(1001))
+    cut, _ = first.response(view(1002), page_body(1002))
+    first.close()
+    second = Captures(tmp_path / "warc", prefix="b")
+    second.response(view(1003), page_body(1003))
+    second.close()
+    empty = tmp_path / "warc" / "c.warc.gz"
+    empty.write_bytes(b"")
+    truncated = tmp_path / "warc" / cut.file
+    truncated.write_bytes(truncated.read_bytes()[: cut.offset + cut.length // 2])
+    result = rebuild_from_warcs(warc_files([tmp_path / "warc"]), tmp_path / "corpus")
+    assert result.problems == [f"{truncated}: truncated: the record at offset {cut.offset} is cut short", f"{empty}: empty file"]
+    found = rows(tmp_path / "corpus")
+    assert [row["canonical_url"] for row in found] == [view(1001), view(1003)]
+    assert [(tmp_path / "corpus" / row["file"]).read_bytes() for row in found] == [expected(1001), expected(1003)]
+
+
+def test_a_page_past_the_time_limit_fails_alone_and_the_others_keep_their_order(tmp_path: Path) -> None:
+    captures = Captures(tmp_path / "warc")
+    refs = [captures.response(view(idx), page_body(idx))[0] for idx in (1001, 1002, 1003)]
+    captures.close()
+    # Reading a named pipe nobody writes to never returns: a page that holds its worker forever.
+    never = tmp_path / "never.warc.gz"
+    os.mkfifo(never)
+    jobs = [Job(tmp_path / "warc" / ref.file, ref.offset, None, "faults", False, None, False) for ref in refs]
+    jobs.insert(1, Job(never, 0, None, "faults", False, None, False))
+    results = list(read_pages(jobs, workers=2, timeout=1))
+    assert [result.text for result in results] == [expected(1001), None, expected(1002), expected(1003)]
+    assert (results[1].skipped, results[1].error) == ("timeout", "extraction took more than 1 s")
+
+
 def test_the_pool_returns_what_one_process_does_in_the_same_order(tmp_path: Path) -> None:
     captures = Captures(tmp_path / "warc")
     ids = [1001, 1002, 1003, 1004, 1005, 1006] * 5
     refs = [captures.response(view(idx), page_body(idx))[0] for idx in ids]
     captures.close()
     jobs = [Job(tmp_path / "warc" / ref.file, ref.offset, None, "faults", False, None, False) for ref in refs]
-    alone = list(read_pages(jobs, workers=1))
+    alone = list(read_pages(jobs, workers=0))
     pooled = list(read_pages(jobs, workers=2))
     assert pooled == alone
     assert [result.text for result in pooled] == [expected(idx) for idx in ids]

@@ -111,18 +111,48 @@ def _record(path: Path, offset: int, record: ArcWarcRecord, keep_block: bool) ->
 
 
 def records(path: Path, keep_blocks: Iterable[str] = TEXT_TYPES) -> Iterator[Record]:
-    """Every record of one WARC file, with its place and length (a gzip member's, compressed)."""
+    """Every record of one WARC file, with its place and length (a gzip member's, compressed).
+    CaptureError where the file stops being readable (an empty file, bytes that are no WARC record,
+    a record cut short by a truncation) after the records before that place."""
     keep = set(keep_blocks)
-    with open(path, "rb") as stream:
-        iterator = ArchiveIterator(stream)
-        try:
+    end = 0  # where the last whole record ends
+    try:
+        with open(path, "rb") as stream:
+            iterator = ArchiveIterator(stream)
             for record in iterator:
+                if not record.format.startswith("warc"):
+                    # warcio reads any text as old ARC records; stop before it reads on.
+                    raise CaptureError(_damaged(path, end))
                 found = _record(path, 0, record, record.rec_type in keep)
                 # Place and length are known once the record is read to its end (its block first).
                 place = {"offset": iterator.get_record_offset(), "length": iterator.get_record_length()}
+                if _cut_short(iterator, record):
+                    raise CaptureError(f"{path}: truncated: the record at offset {place['offset']} is cut short")
+                end = place["offset"] + place["length"]
                 yield Record(**{**found.__dict__, **place})
-        except ArchiveLoadFailed as error:
-            raise CaptureError(f"{path}: {error}") from error
+    except CaptureError:
+        raise
+    except ArchiveLoadFailed:
+        raise CaptureError(_damaged(path, end)) from None
+    except OSError as error:
+        raise CaptureError(f"{path}: {error.strerror or error}") from None
+    except (EOFError, ValueError, zlib.error) as error:
+        raise CaptureError(f"{path}: unreadable after offset {end}: {error}") from None
+    if not end:
+        raise CaptureError(f"{path}: empty file" if path.stat().st_size == 0 else f"{path}: no WARC record in it")
+
+
+def _damaged(path: Path, end: int) -> str:
+    return f"{path}: no WARC record at offset {end} (damaged, or not a WARC file)"
+
+
+def _cut_short(iterator: ArchiveIterator, record: ArcWarcRecord) -> bool:
+    """Whether the record just read to its end lacks bytes: its block shorter than its
+    Content-Length, or its gzip member without its end."""
+    if getattr(record.raw_stream, "limit", 0):
+        return True
+    decompressor = iterator.reader.decompressor
+    return decompressor is not None and not decompressor.eof
 
 
 @contextmanager

@@ -7,15 +7,17 @@ and id. Each line is reported unchanged, changed (with a diff summary), gone (40
 off the article) or failed (the error), on the terminal and in DIR/rebuild-report.json; a gone or
 failed document keeps its old file and line, marked. From captures: every captured article page
 becomes its document again (re-extracted with today's extractor, or `--use-stored-text` as the
-conversion records hold it), read by a pool of `--jobs` processes; the report lists the documents
-whose re-extracted text differs from the stored one.
+conversion records hold it), read by a pool of `--jobs` processes (0: in this one), each page
+with EXTRACTION_TIMEOUT seconds at most (`-s EXTRACTION_TIMEOUT=N`); the report lists the
+documents whose re-extracted text differs from the stored one. A capture file that is empty,
+truncated or not readable is named, one line each; the documents of what could be read are kept.
 
 Both report, per site, the signs that its profile no longer fits its pages (`drift`, as a crawl's
 report does), each page read with the rules its profile had on its capture's date.
 
 Exit status (harvester/exitcodes.py): 0 done (documents gone are an outcome, not an error); 1 some
-documents failed or some captures could not be read; 2 refused (usage, DIR/corpus not empty, DIR
-locked); 6 a site's profile looks out of date.
+documents failed or some capture files could not be read whole; 2 refused (usage, DIR/corpus not
+empty, DIR locked); 6 a site's profile looks out of date.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from harvester import exitcodes
 from harvester.capture.reader import warc_files
 from harvester.commands.crawl import crawl_settings
 from harvester.corpus.manifest import MANIFEST, VERSIONS, Entry, read_manifest
+from harvester.extraction.pipeline import time_limit
 from harvester.profiles import PROFILES
 from harvester.rebuild.offline import rebuild_from_warcs
 from harvester.rebuild.report import REPORT_FILE, Ledger, outcome_table, table, write_report
@@ -50,7 +53,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--from-warc", type=Path, nargs="+", metavar="WARC_OR_DIR", help="rebuild from these captures, offline")
     parser.add_argument("--out", type=Path, default=Path("rebuild"), help="output folder (default: ./rebuild)")
     parser.add_argument("--use-stored-text", action="store_true", help="with --from-warc: the conversion records' text as it is")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="with --from-warc: extraction processes (default: one per core)")
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="with --from-warc: extraction processes (default: one per core; 0: none, in this one)"
+    )
     parser.add_argument(
         "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting, e.g. -s DOWNLOAD_DELAY=0"
     )
@@ -87,12 +92,22 @@ def from_warcs(args: argparse.Namespace) -> int:
         print("harvester rebuild: no WARC file there", file=sys.stderr)
         return 2
     try:
-        threshold = drift_threshold(rebuild_settings(args.out, args.set))
+        settings = rebuild_settings(args.out, args.set)
+        threshold = drift_threshold(settings)
+        timeout = time_limit(settings.get("EXTRACTION_TIMEOUT"))
     except ValueError as error:
         print(f"harvester rebuild: {error}", file=sys.stderr)
         return 2
+    if args.jobs < 0:
+        print(f"harvester rebuild: --jobs must be 0 or more, not {args.jobs}", file=sys.stderr)
+        return 2
     result = rebuild_from_warcs(
-        files, args.out / "corpus", use_stored=args.use_stored_text, workers=args.jobs, drift_threshold=threshold
+        files,
+        args.out / "corpus",
+        use_stored=args.use_stored_text,
+        workers=args.jobs,
+        timeout=timeout,
+        drift_threshold=threshold,
     )
     text = "stored" if args.use_stored_text else "re-extracted"
     report = result.report(mode="from-warc", warcs=[str(path) for path in files], text=text)
@@ -110,7 +125,7 @@ def from_warcs(args: argparse.Namespace) -> int:
     for failure in result.failed:
         print(f"failed: {failure['url']}: {failure['error']}", file=sys.stderr)
     for problem in result.problems:
-        print(f"unreadable: {problem}", file=sys.stderr)
+        print(f"capture file not read whole: {problem}", file=sys.stderr)
     print(f"\ncorpus: {args.out / 'corpus'}\nreport: {args.out / REPORT_FILE}")
     return exit_code(bool(result.failed or result.problems), report["drift"])
 

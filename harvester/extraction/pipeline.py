@@ -1,15 +1,17 @@
 """Item pipeline that turns an `ArticlePage` into its `Document`, in worker processes.
 
 Settings: EXTRACTION_ENABLED, EXTRACTION_PROCESSES (worker processes; unset: one per CPU core,
-0: in the crawl process itself). The page passes the gate of extraction/page.py and the extractor
-in a worker (extraction/pool.py), read with its profile's rules of the capture's date, which also
-renders the document's file; the crawl goes on
-meanwhile. A page without article text (empty, binary, not HTML, a bot wall, cut short) is
-dropped, logged and counted under `extraction/failed/<reason>`; its capture stays in the WARC. A
-page whose declared charset is wrong or missing is read in the one its bytes are in, counted under
-`extraction/charset/<note>`. A page that crashes the extractor, or kills its worker twice, is
-counted under `extraction/failed/error` or `extraction/failed/worker_died`: one page lost, never
-the crawl.
+0: in the crawl process itself), EXTRACTION_TIMEOUT (seconds per page in a worker; 0: no limit).
+The page passes the gate of extraction/page.py and the extractor in a worker (extraction/pool.py),
+read with its profile's rules of the capture's date, which also renders the document's file; the
+crawl goes on meanwhile. A page without article text (empty, binary, not HTML, a bot wall, cut
+short) is dropped, logged and counted under `extraction/failed/<reason>`; its capture stays in the
+WARC. A page whose declared charset is wrong or missing is read in the one its bytes are in,
+counted under `extraction/charset/<note>`. A page that crashes the extractor, runs past the time
+limit or kills its worker is counted under `extraction/failed/error`, `extraction/failed/timeout`
+or `extraction/failed/worker_died`: one page lost, never the crawl. In the crawl process
+(EXTRACTION_PROCESSES=0) no time limit can be kept. `extract` (a class attribute) is the function
+the workers run: tests put a slow one there.
 """
 
 from __future__ import annotations
@@ -21,13 +23,25 @@ from typing import Any, NoReturn
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
-from harvester.extraction.errors import ExtractionError
+from harvester.awaitable import result
+from harvester.extraction.errors import ExtractionError, ExtractionTimeout, PoolClosed, WorkerDied
 from harvester.extraction.page import Extracted, extract_page
-from harvester.extraction.pool import ExtractionPool, WorkerDied
+from harvester.extraction.pool import ExtractionPool
 from harvester.extraction.sanity import capture_time
 from harvester.items import ArticlePage
 
 logger = logging.getLogger(__name__)
+
+
+def time_limit(value: Any) -> float | None:
+    """EXTRACTION_TIMEOUT as seconds: 0 (or unset) means no limit."""
+    try:
+        seconds = float(value or 0)
+    except ValueError:
+        raise ValueError(f"EXTRACTION_TIMEOUT must be a number of seconds, not {value!r}") from None
+    if seconds < 0:
+        raise ValueError(f"EXTRACTION_TIMEOUT must be 0 or more, not {value}")
+    return seconds or None
 
 
 def process_count(value: Any) -> int:
@@ -41,35 +55,39 @@ def process_count(value: Any) -> int:
 
 
 class ExtractionPipeline:
-    def __init__(self, crawler: Crawler, processes: int) -> None:
+    extract = staticmethod(extract_page)
+
+    def __init__(self, crawler: Crawler, processes: int, timeout: float | None) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.processes = processes
+        self.timeout = timeout
         self.pool: ExtractionPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
         if not crawler.settings.getbool("EXTRACTION_ENABLED"):
             raise NotConfigured
-        return cls(crawler, process_count(crawler.settings.get("EXTRACTION_PROCESSES")))
+        settings = crawler.settings
+        return cls(crawler, process_count(settings.get("EXTRACTION_PROCESSES")), time_limit(settings.get("EXTRACTION_TIMEOUT")))
 
     def open_spider(self) -> None:
         if self.processes:
-            self.pool = ExtractionPool(self.processes, extract_page)
+            self.pool = ExtractionPool(self.processes, self.extract, self.timeout)
 
     def close_spider(self) -> None:
         if self.pool is not None:
             self.pool.close()
-            if self.pool.restarts:
-                self.stats.set_value("extraction/pool_restarts", self.pool.restarts)
+            if self.pool.replaced:
+                self.stats.set_value("extraction/workers_replaced", self.pool.replaced)
             self.pool = None
 
     async def _extract(self, item: ArticlePage) -> Extracted:
         captured = capture_time(item.fetched_at)
         page = (item.body, item.content_type, item.truncated, item.final_url, item.site, captured and captured.date())
         if self.pool is None:
-            return extract_page(*page)
-        return await self.pool.run(*page)
+            return self.extract(*page)
+        return await result(self.pool.submit(*page))
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticlePage):
@@ -78,8 +96,12 @@ class ExtractionPipeline:
             extracted = await self._extract(item)
         except ExtractionError as error:
             self._drop(item, error.reason, error)
+        except ExtractionTimeout as error:
+            self._drop(item, "timeout", error)
         except WorkerDied as error:
             self._drop(item, "worker_died", error)
+        except PoolClosed as error:  # the crawl stopped with the page still in the pool
+            self._drop(item, "stopped", error)
         except Exception as error:
             # A bug, or a page no parser survives: one page is lost, never the crawl.
             logger.exception("Extraction of %s failed", item.url, extra={"crawler": self.crawler})

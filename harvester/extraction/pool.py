@@ -1,113 +1,319 @@
-"""Extraction in worker processes, so that parsing pages never holds up the crawl's reactor.
+"""Extraction in worker processes, one page at a time each, with a time limit per page.
 
-`ExtractionPool.run()` calls a pure function of the page (`extract_page`) in a process pool and is
-awaited by the extraction pipeline; the reactor goes on fetching and capturing meanwhile, and on a
-machine of N cores fetching, capture and extraction overlap. Workers start with the first page
-(a crawl that finds no article starts none). A worker that dies (a crash in a parser, the OOM
-killer) breaks the pool and every page in it: the pool is started again, and those pages are tried
-once more one at a time in a worker of their own, so that a page that kills its worker again takes
-no other page along (`WorkerDied`). A worker ends with the crawl process, however that ends (even
-killed): it would otherwise wait for pages forever, holding the crawl's stdout open. Workers are
-spawned, fresh interpreters: a script that starts a crawl itself must do so under
-`if __name__ == "__main__":`, as with any `multiprocessing` pool.
+`ExtractionPool.submit()` hands a call of a module-level function (a page's extraction) to the
+first free one of `processes` spawned workers (worker.py) and returns a Future (the pipeline awaits
+it, so the reactor goes on fetching and capturing meanwhile). Each worker has a pipe of its own and
+extracts one page at a time (a small next page waits in its pipe, so that it never waits for the
+pool): a page that runs past `timeout` seconds has its worker killed (ExtractionTimeout), a page
+whose worker dies (a crash in a parser, the OOM killer) fails alone (WorkerDied); either way a new
+worker takes the dead one's place and no other page is touched (one waiting in the dead worker's
+pipe goes to another). A supervisor thread owns the workers: it dispatches pages, collects
+results, keeps the time limits and replaces workers. Workers start with the first page (or
+`start()`), and `close()` ends them within a few seconds, killing a busy one. A script that starts
+a crawl itself must do so under `if __name__ == "__main__":`, as with any `multiprocessing` pool.
+No settings: the callers read EXTRACTION_PROCESSES and EXTRACTION_TIMEOUT.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 import multiprocessing
 import os
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from multiprocessing.connection import Connection
+from concurrent.futures import Future
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
-from harvester.awaitable import result
+# No Scrapy here (harvester.awaitable imports it): the rebuild's workers import this module as they start.
+from harvester.extraction.errors import ExtractionTimeout, PoolClosed, WorkerDied
+from harvester.extraction.worker import KILL_WAIT, READY, STOP, Worker
+
+logger = logging.getLogger(__name__)
+
+# Workers that end before they are ready, one after another, before the pool gives up on them.
+FAILED_STARTS = 3
+# Seconds idle workers get to end when the pool closes.
+STOP_WAIT = 2.0
+# A worker is sent its next page while it works on one (it then never waits for the supervisor),
+# if that page pickles this small: a big one could fill the pipe and hold the supervisor until the
+# worker reads it.
+AHEAD_BYTES = 64 * 1024
 
 
-class WorkerDied(RuntimeError):
-    """Extraction of a page ended with its worker process, twice."""
+class RemoteTraceback(Exception):
+    """The traceback of an exception raised in a worker, as its cause."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
-def _end_with_parent(lifeline: Connection) -> None:
-    """Runs first in each worker: the read end of a pipe only the crawl process writes to reaches
-    end-of-file when that process is gone, and the worker goes too."""
-
-    def watch() -> None:
-        try:
-            lifeline.recv()
-        except EOFError:
-            pass
-        os._exit(1)
-
-    threading.Thread(target=watch, name="lifeline", daemon=True).start()
-
-
-class _Lifeline:
-    """The pipe that ties workers to the crawl process."""
-
-    def __init__(self) -> None:
-        self.reader, self.writer = multiprocessing.Pipe(duplex=False)
-
-    def close(self) -> None:
-        self.writer.close()
-        self.reader.close()
-
-
-def _processes(count: int, lifeline: _Lifeline) -> ProcessPoolExecutor:
-    # Spawned, not forked: the crawl process runs threads (the reactor's thread pool, the capture
-    # writer), and forking a threaded process can copy a held lock into the child.
-    return ProcessPoolExecutor(
-        count, mp_context=multiprocessing.get_context("spawn"), initializer=_end_with_parent, initargs=(lifeline.reader,)
-    )
+@dataclass
+class _Task:
+    args: tuple[Any, ...]
+    future: Future[Any]
+    payload: bytes | None = None  # the arguments pickled, once
 
 
 class ExtractionPool:
-    """`processes` worker processes that run `function` (a picklable, module-level function)."""
+    """`processes` workers that run `function` (a picklable, module-level function), each call
+    given `timeout` seconds at most (None: no limit)."""
 
-    def __init__(self, processes: int, function: Callable[..., Any]) -> None:
+    def __init__(self, processes: int, function: Callable[..., Any], timeout: float | None = None) -> None:
         if processes < 1:
             raise ValueError(f"an extraction pool needs at least one process, not {processes}")
+        if timeout is not None and timeout <= 0:
+            raise ValueError(f"an extraction time limit must be more than 0 seconds, not {timeout}")
         self.processes = processes
         self.function = function
-        self.restarts = 0
-        self._lifeline = _Lifeline()
-        self._executor = _processes(processes, self._lifeline)
-        # Second tries: one thread that hands one page at a time to a one-process pool.
-        self._retries = ThreadPoolExecutor(1, thread_name_prefix="extraction-retry")
-        self._retry_executor: ProcessPoolExecutor | None = None
+        self.timeout = timeout
+        self.replaced = 0  # workers replaced after they died or ran out of time
+        self._context = multiprocessing.get_context("spawn")
+        self._lock = threading.Lock()  # guards _pending, _hungry, _closing, _broken, _thread
+        self._pending: deque[_Task] = deque()
+        # A worker waits for a page: a new one wakes the supervisor (else a result will).
+        self._hungry = False
+        self._closing = False
+        self._broken: str | None = None
+        self._thread: threading.Thread | None = None
+        self._workers: list[Worker] = []  # the supervisor thread's alone
+        self._failed_starts = 0
+        self._wake_reader, self._wake_writer = os.pipe()
+        os.set_blocking(self._wake_reader, False)
+        os.set_blocking(self._wake_writer, False)
+        # Only this process holds the write end: workers see end-of-file when it is gone.
+        self._lifeline_reader, self._lifeline_writer = self._context.Pipe(duplex=False)
 
-    def _restart(self, broken: ProcessPoolExecutor) -> None:
-        # Every page of the broken pool reports it: only the first starts a new one.
-        if self._executor is broken:
-            broken.shutdown(wait=False, cancel_futures=True)
-            self._executor = _processes(self.processes, self._lifeline)
-            self.restarts += 1
+    @property
+    def worker_pids(self) -> list[int]:
+        return [worker.process.pid for worker in list(self._workers) if worker.process.pid is not None]
 
-    def _retry(self, *args: Any) -> Any:
-        """Runs in the retry thread: the page alone in a worker; WorkerDied if it dies again."""
-        if self._retry_executor is None:
-            self._retry_executor = _processes(1, self._lifeline)
-        try:
-            return self._retry_executor.submit(self.function, *args).result()
-        except BrokenProcessPool:
-            self._retry_executor.shutdown(wait=False, cancel_futures=True)
-            self._retry_executor = None
-            raise WorkerDied("the extraction worker died twice on this page") from None
+    def start(self) -> None:
+        """Start the workers now rather than with the first page (they take a second to start)."""
+        with self._lock:
+            if self._closing:
+                raise PoolClosed("the extraction pool is closed")
+            self._start_supervisor()
 
-    async def run(self, *args: Any) -> Any:
-        """What `function(*args)` returns, computed in a worker; raises what it raises, or WorkerDied."""
-        executor = self._executor
-        try:
-            return await result(executor.submit(self.function, *args))
-        except BrokenProcessPool:
-            self._restart(executor)
-        return await result(self._retries.submit(self._retry, *args))
+    def submit(self, *args: Any) -> Future[Any]:
+        """A future of `function(*args)`: its value, what it raised, ExtractionTimeout or WorkerDied."""
+        future: Future[Any] = Future()
+        with self._lock:
+            if self._closing:
+                raise PoolClosed("the extraction pool is closed")
+            if self._broken is not None:
+                future.set_exception(WorkerDied(self._broken))
+                return future
+            self._pending.append(_Task(args, future))
+            self._start_supervisor()
+            wake, self._hungry = self._hungry, False
+        if wake:
+            self._wake()
+        return future
 
     def close(self) -> None:
-        self._retries.shutdown(wait=True)
-        if self._retry_executor is not None:
-            self._retry_executor.shutdown(wait=True)
-        self._executor.shutdown(wait=True, cancel_futures=True)
-        self._lifeline.close()
+        """End the workers (a busy one is killed, its page fails with PoolClosed); returns within
+        a few seconds whatever the workers are doing."""
+        with self._lock:
+            if self._closing:
+                return
+            self._closing = True
+            thread = self._thread
+        self._wake()
+        if thread is not None:
+            thread.join(STOP_WAIT + KILL_WAIT * (self.processes + 1))
+            if thread.is_alive():
+                logger.error("The extraction pool did not end in time; its workers end with this process")
+                return
+        self._lifeline_writer.close()
+        self._lifeline_reader.close()
+        os.close(self._wake_reader)
+        os.close(self._wake_writer)
+
+    # -- the supervisor thread
+    def _start_supervisor(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._supervise, name="extraction-pool", daemon=True)
+            self._thread.start()
+
+    def _wake(self) -> None:
+        try:
+            os.write(self._wake_writer, b"\0")
+        except BlockingIOError:  # a full pipe: the supervisor has a wake-up waiting already
+            pass
+
+    def _supervise(self) -> None:
+        try:
+            while not self._closing:
+                self._start_workers()
+                self._dispatch()
+                self._wait()
+                self._expire()
+        except Exception:
+            # A bug here must not leave pages waiting forever: they fail, and so do later ones.
+            logger.exception("The extraction pool failed")
+            self._break("the extraction pool failed")
+        finally:
+            self._shut_down()
+
+    def _start_workers(self) -> None:
+        while len(self._workers) < self.processes and self._broken is None:
+            try:
+                self._workers.append(Worker.spawn(self._context, self.function, self._lifeline_reader))
+            except OSError as error:  # no process could be made (memory, process limit)
+                self._failed_start(f"no extraction worker could be started: {error}")
+                return
+
+    def _dispatch(self) -> None:
+        for worker in list(self._workers):
+            while worker.ready and len(worker.tasks) < 2 and (task := self._next_task()) is not None:
+                try:
+                    task.payload = task.payload or bytes(ForkingPickler.dumps(task.args))
+                except Exception as error:  # arguments that do not pickle
+                    task.future.set_exception(error)
+                    continue
+                if worker.tasks and len(task.payload) > AHEAD_BYTES:
+                    self._put_back([task])
+                    break
+                try:
+                    worker.connection.send_bytes(task.payload)
+                except OSError:  # the worker died: the page waits for another
+                    self._put_back([task])
+                    self._lost(worker)
+                    break
+                if not worker.tasks:
+                    worker.deadline = self._deadline()
+                worker.tasks.append(task)
+
+    def _deadline(self) -> float:
+        return time.monotonic() + self.timeout if self.timeout else math.inf
+
+    def _put_back(self, tasks: list[_Task]) -> None:
+        """Pages sent to no worker, or to one that never began them: first in line again."""
+        with self._lock:
+            self._pending.extendleft(reversed(tasks))
+
+    def _next_task(self) -> _Task | None:
+        """The next page for a worker; None, and the next page submitted wakes the supervisor, if
+        there is none yet."""
+        with self._lock:
+            while self._pending:
+                task = self._pending.popleft()
+                # A page put back (sent to a worker that never began it) is running already.
+                if task.future.running() or task.future.set_running_or_notify_cancel():
+                    return task
+            self._hungry = True
+        return None
+
+    def _wait(self) -> None:
+        deadline = min((worker.deadline for worker in self._workers), default=math.inf)
+        timeout = None if deadline == math.inf else max(0.0, deadline - time.monotonic())
+        handles: list[Any] = [self._wake_reader]
+        for worker in self._workers:
+            handles += [worker.connection, worker.process.sentinel]
+        ready = set(wait(handles, timeout))
+        if self._wake_reader in ready:
+            self._drain_wakes()
+        for worker in list(self._workers):
+            if worker.connection in ready:
+                self._receive(worker)
+            elif worker.process.sentinel in ready:
+                self._lost(worker)
+
+    def _drain_wakes(self) -> None:
+        try:
+            while os.read(self._wake_reader, 4096):
+                pass
+        except BlockingIOError:
+            pass
+
+    def _receive(self, worker: Worker) -> None:
+        try:
+            message = worker.connection.recv()
+        except (EOFError, OSError):
+            self._lost(worker)
+            return
+        except Exception as error:  # a result that does not unpickle here; the pipe is intact
+            message = (False, RuntimeError(f"the result could not be read: {type(error).__name__}: {error}"), "")
+        if isinstance(message, str) and message == READY:
+            worker.ready = True
+            self._failed_starts = 0
+            return
+        if not worker.tasks:
+            return
+        task = worker.tasks.popleft()
+        # The worker goes on to the next page it was sent, if any, at once.
+        worker.deadline = self._deadline() if worker.tasks else math.inf
+        if message[0]:
+            task.future.set_result(message[1])
+        else:
+            error = message[1]
+            error.__cause__ = RemoteTraceback(message[2]) if message[2] else None
+            task.future.set_exception(error)
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        for worker in list(self._workers):
+            if worker.tasks and worker.deadline <= now:
+                assert self.timeout is not None
+                self._lost(worker, ExtractionTimeout(f"extraction took more than {self.timeout:g} s"))
+
+    def _lost(self, worker: Worker, error: Exception | None = None) -> None:
+        """Take a dead (or out of time) worker away, the page it was on failed (a page it had not
+        begun goes to another); another worker takes its place."""
+        self._workers.remove(worker)
+        worker.end()
+        self.replaced += 1
+        if worker.tasks:
+            code = worker.process.exitcode
+            worker.tasks.popleft().future.set_exception(error or WorkerDied(f"the extraction worker ended (exit code {code}) on this page"))
+            self._put_back(list(worker.tasks))
+        elif not worker.ready:
+            self._failed_start(f"extraction workers end as they start (exit code {worker.process.exitcode})")
+
+    def _failed_start(self, reason: str) -> None:
+        self._failed_starts += 1
+        if self._failed_starts >= FAILED_STARTS:
+            logger.error("%s; no page is extracted", reason)
+            self._break(reason)
+
+    def _break(self, reason: str) -> None:
+        with self._lock:
+            self._broken = reason
+            tasks = list(self._pending)
+            self._pending.clear()
+        for task in tasks:
+            _fail(task.future, WorkerDied(reason))
+
+    def _shut_down(self) -> None:
+        """Idle workers are told to stop, busy or starting ones killed; all within bounded time."""
+        with self._lock:
+            tasks = list(self._pending)
+            self._pending.clear()
+        for task in tasks:
+            _fail(task.future, PoolClosed("the extraction pool closed before this page was extracted"))
+        for worker in self._workers:
+            try:
+                if worker.ready and not worker.tasks:
+                    worker.connection.send(STOP)
+                    continue
+            except OSError:
+                pass
+            worker.kill()
+            for task in worker.tasks:
+                _fail(task.future, PoolClosed("the extraction pool closed while this page was extracted"))
+        deadline = time.monotonic() + STOP_WAIT
+        for worker in self._workers:
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+            worker.end()
+        self._workers.clear()
+
+
+def _fail(future: Future[Any], error: Exception) -> None:
+    if not future.done():
+        future.set_exception(error)

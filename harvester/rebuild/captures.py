@@ -87,9 +87,10 @@ def scan(files: Iterable[Path]) -> Scan:
             for record in records(path, keep_blocks=()):  # texts are read when their page is
                 _take(found, (index, record.offset), record)
         except CaptureError as error:
-            # What was read before the damage counts; the rest of the file cannot be reached.
+            # What was read before the damage counts; the rest of the file cannot be reached. The
+            # caller reports it (the command: one line on stderr), so it is only logged here.
             found.problems.append(str(error))
-            logger.error("%s", error)
+            logger.info("%s", error)
     return found
 
 

@@ -1,35 +1,36 @@
-"""Documents made again from captured pages, in a pool of worker processes (one per core).
+"""Documents made again from captured pages, in the crawl's extraction pool (one worker per core).
 
-A worker reads the page from its WARC record, puts it through the crawl's extraction gate and
-extractor (harvester/extraction: `extract()` is a pure function of the page), with the rules its
-profile had on the record's WARC-Date (a page of an old capture is read as its site made it then),
-and returns the
-document and its text; or the text its conversion record holds (`use_stored`), with the document
-its header fields describe. Where
-the page has a conversion record, the two texts are compared. Results come back in the order the
-pages were given, so that the corpus takes the documents in the crawl's order.
+A worker reads and inflates the page from its WARC record itself, puts it through the crawl's
+extraction gate and extractor (harvester/extraction: `extract()` is a pure function of the page),
+with the rules its profile had on the record's WARC-Date (a page of an old capture is read as its
+site made it then), and returns the document and its text; or the text its conversion record holds
+(`use_stored`), with the document its header fields describe. Where the page has a conversion
+record, the two texts are compared. Each page has the pool's time limit, and a page that runs past
+it or kills its worker is that page's failure alone (`timeout`, `worker_died`). Results come back
+in the order the pages were given, so that the corpus takes the documents in the crawl's order.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from harvester.capture.reader import CaptureError, page_at, record_at
 from harvester.corpus.conversion import read_headers
+from harvester.extraction.errors import ExtractionTimeout, WorkerDied
 from harvester.extraction.extractor import ExtractionError, extract, parse_html
 from harvester.extraction.page import gate
+from harvester.extraction.pool import ExtractionPool
 from harvester.extraction.render import Document, encode
 from harvester.profiles import PROFILES, cms
 from harvester.rebuild.report import TextDiff, text_diff
 
-# Pages handed to a worker at once, and chunks in flight per worker: enough to keep both busy.
-CHUNK = 8
-AHEAD = 4
+# Pages in flight per worker: enough that a worker never waits for the next.
+AHEAD = 8
 
 
 @dataclass(frozen=True)
@@ -99,32 +100,51 @@ def _stored_document(headers: dict[str, str], text: bytes, url: str, site: str |
     )
 
 
-def _read_pages(jobs: list[Job]) -> list[Result]:
-    return [read_page(job) for job in jobs]
+class PageReader:
+    """Reads pages, in the order given, in a pool of `workers` processes (started at once) a few
+    pages ahead of the caller, each page with `timeout` seconds at most; with no workers, here
+    (no time limit)."""
 
+    def __init__(self, workers: int, timeout: float | None = None) -> None:
+        self.workers = workers
+        self.pool = ExtractionPool(workers, read_page, timeout) if workers > 0 else None
+        if self.pool is not None:
+            self.pool.start()
 
-def read_pages(jobs: Iterable[Job], workers: int) -> Iterator[Result]:
-    """Each job's result, in order; with more than one worker, read in a process pool, a few
-    chunks ahead of the caller."""
-    if workers <= 1:
-        yield from map(read_page, jobs)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending: deque[Future[list[Result]]] = deque()
-        for chunk in _chunks(jobs, CHUNK):
-            pending.append(pool.submit(_read_pages, chunk))
-            if len(pending) >= workers * AHEAD:
-                yield from pending.popleft().result()
+    def __enter__(self) -> PageReader:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def read(self, jobs: Iterable[Job]) -> Iterator[Result]:
+        """Each job's result, in order."""
+        if self.pool is None:
+            yield from map(read_page, jobs)
+            return
+        pending: deque[Future[Result]] = deque()
+        for job in jobs:
+            pending.append(self.pool.submit(job))
+            if len(pending) >= self.workers * AHEAD:
+                yield _outcome(pending.popleft())
         while pending:
-            yield from pending.popleft().result()
+            yield _outcome(pending.popleft())
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
 
 
-def _chunks(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
-    chunk: list[Job] = []
-    for job in jobs:
-        chunk.append(job)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def read_pages(jobs: Iterable[Job], workers: int, timeout: float | None = None) -> Iterator[Result]:
+    """Each job's result, in order (PageReader)."""
+    with PageReader(workers, timeout) as reader:
+        yield from reader.read(jobs)
+
+
+def _outcome(future: Future[Result]) -> Result:
+    try:
+        return future.result()
+    except ExtractionTimeout as error:
+        return Result(skipped="timeout", error=str(error))
+    except WorkerDied as error:
+        return Result(skipped="worker_died", error=str(error))

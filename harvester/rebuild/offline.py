@@ -27,14 +27,14 @@ from harvester.corpus.store import Corpus
 from harvester.extraction.sanity import capture_time
 from harvester.profiles import PROFILES
 from harvester.rebuild.captures import PageCapture, article_pages, scan
-from harvester.rebuild.extract import Job, Result, read_pages
+from harvester.rebuild.extract import Job, PageReader, Result
 from harvester.rebuild.report import TextDiff
 from harvester.report.drift import Drift
 
 logger = logging.getLogger(__name__)
 
 # Reasons for no document that are failures (listed in the report), not what the page is.
-FAILURES = ("unreadable", "extraction_error")
+FAILURES = ("unreadable", "extraction_error", "timeout", "worker_died")
 
 
 @dataclass
@@ -79,11 +79,27 @@ class OfflineRebuild:
 
 
 def rebuild_from_warcs(
-    files: list[Path], corpus_dir: Path, use_stored: bool = False, workers: int = 1, drift_threshold: float = 0.2
+    files: list[Path],
+    corpus_dir: Path,
+    use_stored: bool = False,
+    workers: int = 0,
+    timeout: float | None = None,
+    drift_threshold: float = 0.2,
 ) -> OfflineRebuild:
-    """Make the corpus in `corpus_dir` (new, or empty) from the WARC files, in file-name order;
-    a site whose share of articles showing drift passes `drift_threshold` looks out of date."""
+    """Make the corpus in `corpus_dir` (new, or empty) from the WARC files, in file-name order, the
+    pages read by `workers` processes (0: here), each with `timeout` seconds at most; a site whose
+    share of articles showing drift passes `drift_threshold` looks out of date."""
     started = time.monotonic()
+    # The workers start (a second or so) while the captures are scanned.
+    with PageReader(workers, timeout) as reader:
+        outcome = _rebuild(files, corpus_dir, use_stored, reader, drift_threshold)
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def _rebuild(
+    files: list[Path], corpus_dir: Path, use_stored: bool, reader: PageReader, drift_threshold: float
+) -> OfflineRebuild:
     found = scan(files)
     pages = article_pages(found)
     outcome = OfflineRebuild(pages=len(pages), problems=found.problems, drift_threshold=drift_threshold)
@@ -93,7 +109,7 @@ def rebuild_from_warcs(
     corpus = Corpus(corpus_dir, durable=False)
     corpus.reserve(below=max(numbers.values(), default=-1) + 1)
     try:
-        for page, result in zip(pages, read_pages(jobs, workers)):
+        for page, result in zip(pages, reader.read(jobs)):
             if result.text is None or result.document is None:
                 _no_document(outcome, page, result)
                 continue
@@ -113,7 +129,6 @@ def rebuild_from_warcs(
                 outcome.text_changed.append((stored.entry.seq, stored.entry.id, page.final_url, result.stored_diff))
     finally:
         corpus.close()
-    outcome.seconds = time.monotonic() - started
     return outcome
 
 
@@ -166,6 +181,7 @@ def _no_document(outcome: OfflineRebuild, page: PageCapture, result: Result) -> 
         outcome.drift.setdefault(page.site, Drift()).add_no_document(page.final_url, reason)
     if reason in FAILURES:
         outcome.failed.append({"url": page.final_url, "record": page.record.record_id, "error": result.error or ""})
-        logger.error("%s: %s", page.final_url, result.error)
+        # Listed in the report and by the command, once: only logged here.
+        logger.info("%s: %s", page.final_url, result.error)
     else:
         logger.info("No document from %s: %s", page.final_url, result.error)

@@ -1,0 +1,113 @@
+"""One extraction worker process: it takes a page, calls the function, sends back what it gave.
+
+`serve()` runs in the spawned process, one page at a time over a pipe of its own; `Worker` is the
+extraction pool's (pool.py) handle on it. A worker ignores SIGINT from its first instant (a Ctrl-C
+in a terminal reaches the whole process group; the crawl process decides what a stop means and
+ends its workers itself), and ends when the crawl process is gone, however that ended (even
+killed). No settings.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import threading
+import traceback
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing import resource_tracker
+from multiprocessing.connection import Connection
+from multiprocessing.context import SpawnContext
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+# What a worker says once it can take pages, and what the pool sends to end an idle worker.
+READY = "ready"
+STOP = None
+# Seconds a killed worker gets to be reaped.
+KILL_WAIT = 1.0
+
+
+@dataclass
+class Worker:
+    """The pool's handle on a worker process."""
+
+    process: BaseProcess
+    connection: Connection  # the pool's end of the worker's pipe
+    ready: bool = False
+    # Pages sent, in order: the first is being extracted, a second may wait in the pipe.
+    tasks: deque[Any] = field(default_factory=deque)
+    deadline: float = math.inf  # the first page's
+
+    @classmethod
+    def spawn(cls, context: SpawnContext, function: Callable[..., Any], lifeline: Connection) -> Worker:
+        ours, theirs = context.Pipe()
+        process = context.Process(target=serve, args=(function, theirs, lifeline), name="harvester-extraction", daemon=True)
+        # A spawned process starts with this thread's signal mask: with SIGINT blocked, a Ctrl-C
+        # cannot interrupt the worker before it ignores SIGINT itself. The resource tracker unblocks
+        # SIGINT in the thread that launches it, so it is launched first.
+        resource_tracker.ensure_running()
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            process.start()
+        finally:
+            theirs.close()
+        return cls(process, ours)
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+
+    def end(self) -> None:
+        """Kill the process if it lives, reap it, close the pipe."""
+        self.kill()
+        self.process.join(KILL_WAIT)
+        self.connection.close()
+
+
+def serve(function: Callable[..., Any], tasks: Connection, lifeline: Connection) -> None:
+    """The worker's main function: `function(*args)` for each `args` that comes over `tasks`; sends
+    back `(True, value)` or `(False, exception, traceback text)`."""
+    # SIGINT was blocked from the start (the pool spawns from a thread that blocks it); ignoring it
+    # also drops one that came while the interpreter started.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _end_with_parent(lifeline)
+    tasks.send(READY)
+    while True:
+        try:
+            args = tasks.recv()
+        except EOFError:  # the pool is gone
+            return
+        if args is STOP:
+            return
+        try:
+            outcome: tuple[Any, ...] = (True, function(*args))
+        except Exception as error:
+            outcome = (False, error, traceback.format_exc())
+        _send(tasks, outcome)
+
+
+def _send(tasks: Connection, outcome: tuple[Any, ...]) -> None:
+    try:
+        tasks.send(outcome)
+    except (OSError, EOFError):
+        raise
+    except Exception as error:  # a value or an exception that does not pickle
+        what = f"the worker could not send back the result: {type(error).__name__}: {error}"
+        tasks.send((False, RuntimeError(what), traceback.format_exc()))
+
+
+def _end_with_parent(lifeline: Connection) -> None:
+    """The read end of a pipe only the crawl process writes to reaches end-of-file when that
+    process is gone (even killed), and the worker goes too, whatever it was doing."""
+
+    def watch() -> None:
+        try:
+            lifeline.recv()
+        except EOFError:
+            pass
+        os._exit(1)
+
+    threading.Thread(target=watch, name="lifeline", daemon=True).start()
