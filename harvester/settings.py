@@ -86,10 +86,6 @@ DOWNLOAD_HANDLERS = {
     "http": "harvester.capture.handler.CaptureDownloadHandler",
     "https": "harvester.capture.handler.CaptureDownloadHandler",
 }
-SPIDER_MIDDLEWARES = {
-    # Nearest the spider: sees every article a sitemap lists, before the duplicate filter.
-    "harvester.state.sources.SitemapNews": 950,
-}
 EXTENSIONS = {
     # First: refuses a second crawl of the same output folder before anything opens a file.
     "harvester.state.lock.OutputLock": 10,
@@ -111,7 +107,9 @@ ADDONS = {
     "harvester.distributed.addon.Distributed": 0,
 }
 SPIDER_MIDDLEWARES = {
-    # Closest to the spider, to see every link it yields: a metadata record per page (CAPTURE_METADATA).
+    # Nearest the spider: sees every article a sitemap lists, before the duplicate filter.
+    "harvester.state.sources.SitemapNews": 950,
+    # As near, to see every link it yields: a metadata record per page (CAPTURE_METADATA).
     "harvester.capture.metadata.CaptureMetadata": 950,
     # Archive crawls only (ARCHIVE_TRAPS): session ids dropped, trap and too long URLs skipped and
     # reported. Before Scrapy's UrlLengthMiddleware (800), which would drop them unreported.

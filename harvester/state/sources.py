@@ -173,7 +173,12 @@ class SourceSchedule:
         changed = changed_at(known, read)
         retired = None
         if read.sitemap == "urlset" and self.retire_after is not None and self.may_retire:
-            led_to_new = known is not None and known.yielded_at is not None and parse_iso(known.yielded_at) >= read.read_at
+            # The state keeps times to the second: a sitemap read and found new within one second counts.
+            led_to_new = (
+                known is not None
+                and known.yielded_at is not None
+                and parse_iso(known.yielded_at) >= read.read_at.replace(microsecond=0)
+            )
             if not led_to_new and self.clock() - changed >= self.retire_after:
                 retired = iso(self.clock())
                 self._note("state/sources/retired", url)
