@@ -23,6 +23,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import scrapy
 from scrapy.http import HtmlResponse, Response
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from harvester.capture.wire import utc_now
@@ -132,7 +133,14 @@ class ArchiveSpider(scrapy.Spider):
         send_skipped(self.crawler, url, "offsite", detail, count=False)
 
     def failed(self, failure: Failure) -> None:
-        """A seed, page or requisite that failed for good is an error of the crawl."""
+        """A seed, page or requisite that failed for good is an error of the crawl; but a link that
+        leads to a page the site says is not there (4xx) is what the web is: that page is captured,
+        and counted as a page without a document (`no_document: http_404`)."""
+        error, request = failure.value, failure.request  # type: ignore[attr-defined]
+        status = error.response.status if isinstance(error, HttpError) else None
+        if status is not None and 400 <= status < 500 and status != 429 and request.meta.get("hops"):
+            self.crawler.stats.inc_value(f"spider/no_document/http_{status}")
+            return
         fetch_failed(self.crawler, failure)
 
     def parse_requisite(self, response: Response) -> None:
