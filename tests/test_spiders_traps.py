@@ -116,5 +116,5 @@ def test_max_pages_ends_the_crawl_and_the_report_says_why(tmp_path: Path) -> Non
         _, stdout = archive(site.address, tmp_path / "out", "--max-pages", "3", "-s", "CONCURRENT_REQUESTS=1")
     report = json.loads((tmp_path / "out/crawl-report.json").read_text("utf-8"))["sites"]["archive"]
     assert report["finish_reason"] == "closespider_pagecount"
-    assert "--max-pages" in stdout
+    assert stdout.startswith("archive (closespider_pagecount): 3 pages;")
     assert report["pages"] == 3 and len(site.log) == 3

@@ -113,9 +113,9 @@ def _rebuild(
             if result.text is None or result.document is None:
                 _no_document(outcome, page, result)
                 continue
-            site = page.site or result.document.profile
-            if site is not None:
-                outcome.drift.setdefault(site, Drift()).add_document(page.final_url, result.document, page.fetched_at)
+            # A site's articles only, as a crawl counts them (report/drift.py).
+            if page.site is not None:
+                outcome.drift.setdefault(page.site, Drift()).add_document(page.final_url, result.document, page.fetched_at)
             doc_id = document_id(page.canonical_url)
             stored = corpus.store(doc_id, result.text, _fields(page, result), seq=numbers.get(doc_id))
             if stored.outcome == "unchanged":

@@ -161,12 +161,13 @@ class DriftAlarm:
         crawler.signals.connect(alarm.spider_closed, signal=signals.spider_closed)
         return alarm
 
+    # Only a site's articles, as its spider fetched them: an archive crawl's pages (any page of a
+    # host, read with the rules of the profile that names the host) say nothing of the profile.
     def item_scraped(self, item: Any) -> None:
-        if isinstance(item, ArticlePage) and item.document is not None:
+        if isinstance(item, ArticlePage) and item.site and item.document is not None:
             self.drift.add_document(item.final_url, item.document, item.fetched_at)
 
     def item_dropped(self, item: Any) -> None:
-        # Only a site's own pages: an archive crawl's page (no profile) says nothing of a profile.
         if isinstance(item, ArticlePage) and item.site and item.document is None and item.skipped:
             self.drift.add_no_document(item.final_url, item.skipped)
 
