@@ -51,7 +51,7 @@ CASES = [
     (lambda t: ["seed", "mofa_en"], "the following arguments are required: --redis"),
     (lambda t: ["schedule", "no_such_site", "--out", str(t)], "harvester schedule: unknown site no_such_site"),
     (lambda t: ["schedule", "mofa_en", "--out", str(t), "--every", "7x"], "argument --every: invalid choice: '7x'"),
-    (lambda t: ["merge-corpus", str(t / "nothing-here")], "holds no corpus and no WARC folder: give the output folder of a crawl"),
+    (lambda t: ["merge-corpus", str(t / "nothing-here")], "holds no corpus, WARC or state folder: give the output folder of a crawl"),
     (lambda t: ["extract", str(t / "missing.html"), "--url", "https://www.mofa.go.kr/"], "missing.html: No such file or directory"),
     (lambda t: ["extract"], "give PAGE.html and --url URL, or --batch PAGES.jsonl"),
     (lambda t: ["package", str(t), "-o", str(t / "x.wacz")], "no WARC files in"),

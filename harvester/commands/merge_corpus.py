@@ -93,8 +93,8 @@ def merge_if_last(out: Path) -> Merged | None:
 def run(args: argparse.Namespace) -> int:
     for folder in (args.out, *args.sources):
         folders = output_settings(folder)
-        if not (Path(folders["CORPUS_DIR"]).is_dir() or Path(folders["CAPTURE_DIR"]).is_dir()):
-            raise UsageError(f"{folder} holds no corpus and no WARC folder: give the output folder of a crawl")
+        if not any(Path(folders[name]).is_dir() for name in ("CORPUS_DIR", "CAPTURE_DIR", "STATE_DIR")):
+            raise UsageError(f"{folder} holds no corpus, WARC or state folder: give the output folder of a crawl")
     lock = FolderLock(Path(output_settings(args.out)["STATE_DIR"]) / LOCK_FILE)
     try:
         lock.acquire()
