@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from harvester import settings as project_settings
+from harvester import exitcodes, settings as project_settings
 from harvester.replica.sites.mofa import MofaSite
 from harvester.state.lock import LOCK_FILE, FolderLock
 from tests.conftest import crawl, crawl_args, harvester_env, run_harvester
@@ -69,7 +69,7 @@ def test_the_crawl_stops_before_the_disk_is_full_and_resumes(replica: str, tmp_p
     with small_disk(tmp_path / "disk", 8 * 1024 * 1024) as out:
         # Stop once 300 KB are written: the rest of the disk is the reserve for closing cleanly.
         minimum = free(out) - 300 * 1024
-        result = crawl(out, *BOTH, proxy=replica, settings=[f"STATE_MIN_FREE_SPACE={minimum}"], expect=3)
+        result = crawl(out, *BOTH, proxy=replica, settings=[f"STATE_MIN_FREE_SPACE={minimum}"], expect=exitcodes.DISK_FULL)
         # During a site, or as the next one was to start.
         assert re.search(r"stopped \(disk_full\) (during|before) mofa_", result.stderr)
         assert "Disk full:" in result.stderr and "STATE_MIN_FREE_SPACE" in result.stderr
@@ -95,7 +95,7 @@ def assert_left_whole(out: Path, result: subprocess.CompletedProcess, finish_rea
     """What a crawl the full disk stopped leaves, as it is (no start has repaired it): the corpus
     verifies against its captures, no WARC file is left open, the report and the one line that
     says what happened are there, and no traceback."""
-    assert result.returncode == 3, result.stderr[-3000:]
+    assert result.returncode == exitcodes.DISK_FULL, result.stderr[-3000:]
     assert "Traceback" not in result.stderr, result.stderr[-5000:]
     assert "stopped (disk_full) " in result.stderr and "Disk full: " in result.stderr
     verified = run_harvester("verify", str(out / "corpus"), "--warc", str(out / "warc"))
@@ -125,7 +125,7 @@ def test_a_write_that_fails_for_want_of_space_stops_the_crawl(
     # No minimum: the disk fills up under the crawl, writes fail (a manifest line, a document, a
     # WARC record, the crawl state, the queue), and each failed write leaves nothing behind.
     with small_disk(tmp_path / "disk", 288 * 1024) as out:
-        result = crawl(out, *BOTH, proxy=replica, settings=["STATE_MIN_FREE_SPACE=0"], expect=3)
+        result = crawl(out, *BOTH, proxy=replica, settings=["STATE_MIN_FREE_SPACE=0"], expect=exitcodes.DISK_FULL)
         assert "Disk full: a write failed" in result.stderr
         partial = assert_left_whole(out, result)
         assert len(partial) < len(all_releases())
