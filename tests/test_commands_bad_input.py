@@ -4,6 +4,7 @@ is refused before anything starts."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -68,7 +69,9 @@ CASES = [
 
 @pytest.mark.parametrize(("argv", "says"), CASES, ids=[says[:50] for _, says in CASES])
 def test_bad_input_is_refused_in_one_line(argv, says: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    environment = dict(os.environ)
     code, err = run(capsys, *argv(tmp_path))
+    assert dict(os.environ) == environment  # nothing started, nothing left behind
     assert code == exitcodes.REFUSED, err
     assert len(err.splitlines()) == 1 and says in err, err
     assert "Traceback" not in err

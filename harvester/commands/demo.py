@@ -16,8 +16,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from harvester.commands import UsageError
 from harvester.commands.crawl import crawl_settings, resolve_sites
 from harvester.commands.running import Run, run_crawl
+from harvester.output import NotWritable, writable_folder
 from harvester.state.stopping import StopSignals
 
 # The replica answers at once: politeness delays would only slow the demo down.
@@ -50,9 +52,28 @@ def running_replica() -> Iterator[str]:
 
 def run(args: argparse.Namespace) -> int:
     sites = resolve_sites(["all"])
-    with running_replica() as proxy:
-        os.environ["http_proxy"] = os.environ["https_proxy"] = proxy
-        os.environ.pop("no_proxy", None)
+    try:
+        writable_folder(args.out)
+    except NotWritable as error:
+        raise UsageError(f"{error}: give --out a folder it can write to") from None
+    with running_replica() as proxy, proxied(proxy):
         print(f"harvester demo: crawling {len(sites)} sites through the replica at {proxy}", flush=True)
         with StopSignals() as stop:
             return run_crawl(Run("demo", args.out, crawl_settings(args.out, REPLICA_SETTINGS), list(sites)), stop)
+
+
+@contextmanager
+def proxied(proxy: str) -> Iterator[None]:
+    """Every request through the proxy while the block runs (Scrapy reads the environment's)."""
+    names = ("http_proxy", "https_proxy", "no_proxy")
+    before = {name: os.environ.get(name) for name in names}
+    os.environ["http_proxy"] = os.environ["https_proxy"] = proxy
+    os.environ.pop("no_proxy", None)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
