@@ -15,18 +15,26 @@ request_failed = object()
 # the crawl when the disk is full.
 write_failed = object()
 
-# A URL was not fetched, or was fetched and made no document: arguments `url`, `reason` (one word:
-# "robots", "offsite", "known", "before_since", "trap", "too_long", "private_address", ...) and
-# `detail` (why, for a person; may be empty). The skipped report (report/skipped.py) lists them.
+# A URL went no further: not fetched, fetched without a document, or failed for good. Arguments
+# `url`, `reason` (one word: "robots", "offsite", "known", "trap", "bot_wall", "timeout", "http_503",
+# ...), `detail` (why, for a person; may be empty) and `stage` (below). The skipped report
+# (report/skipped.py) lists them.
 url_skipped = object()
 
 
-def send_skipped(crawler: Crawler, url: str, reason: str, detail: str = "", count: bool = True) -> None:
-    """Tell the crawl that `url` was skipped for `reason`, and count it under `skipped/<reason>`
-    (`count=False` where the skip already has a stat of its own, e.g. Scrapy's `robotstxt/forbidden`)."""
+# The stages a URL can stop at: not fetched (a skip), fetched without a document, failed for good.
+NOT_FETCHED, NO_DOCUMENT, FAILED = "not_fetched", "no_document", "failed"
+
+
+def send_skipped(
+    crawler: Crawler, url: str, reason: str, detail: str = "", count: bool = True, stage: str = NOT_FETCHED
+) -> None:
+    """Tell the crawl that `url` went no further, at `stage`, for `reason`; a URL not fetched is
+    counted under `skipped/<reason>` (`count=False` where the stop already has a stat of its own,
+    e.g. Scrapy's `robotstxt/forbidden`, `extraction/failed/<reason>`, `fetch/errors/<kind>`)."""
     if count:
         crawler.stats.inc_value(f"skipped/{reason}")
-    crawler.signals.send_catch_log(signal=url_skipped, url=url, reason=reason, detail=detail)
+    crawler.signals.send_catch_log(signal=url_skipped, url=url, reason=reason, detail=detail, stage=stage)
 
 
 # A sitemap was read: arguments `url` (as first requested), `kind` ("urlset", "sitemapindex" or

@@ -192,3 +192,18 @@ def test_progress_lines_and_summary(run: tuple[Path, subprocess.CompletedProcess
     assert site_line == summary_line("faults", report)
     assert run_line.startswith(f"harvester crawl: output in {out}; corpus {out / 'corpus'}: 17 documents (17 new, 0 changed, 0 there before)")
     assert report["finish_reason"] == "finished" and report["documents"] == {"new": 17, "changed": 0, "unchanged": 0}
+
+
+def test_the_skipped_report_names_every_url_that_went_no_further(run: tuple[Path, subprocess.CompletedProcess], report: dict) -> None:
+    """What the report counts, the skipped report lists: each URL with the stage it stopped at."""
+    out, _ = run
+    lines = [json.loads(line) for line in (out / "reports/skipped.jsonl").read_text("utf-8").splitlines()]
+    stages: dict[str, dict[str, int]] = {}
+    for line in lines:
+        counts = stages.setdefault(line["stage"], {})
+        counts[line["reason"]] = counts.get(line["reason"], 0) + 1
+    assert stages["no_document"] == report["no_document"]
+    assert stages["failed"] == report["errors"]
+    # A URL met again (a link on every page) is counted each time, listed once.
+    for reason in ("robots", "offsite"):
+        assert 1 <= stages["not_fetched"][reason] <= report["skipped"][reason], reason

@@ -15,7 +15,7 @@ from scrapy.utils.test import get_crawler
 from harvester.report import skipped
 from harvester.report.skipped import SkippedReport
 from harvester.report.summary import site_section
-from harvester.signals import send_skipped
+from harvester.signals import FAILED, NO_DOCUMENT, send_skipped
 
 MOMENT = datetime(2026, 11, 2, 9, 5, 7, tzinfo=timezone.utc)
 
@@ -41,6 +41,8 @@ def test_each_skip_is_a_line_with_its_reason_and_time(tmp_path: Path) -> None:
         assert report.task.running  # the periodic flush
         send_skipped(report.crawler, "https://a.test/cal?month=2026-13", "trap", "calendar past 10 pages")
         send_skipped(report.crawler, "https://a.test/private", "robots", "forbidden by robots.txt", count=False)
+        send_skipped(report.crawler, "https://a.test/wall", "bot_wall", "the page says 'Just a moment'", count=False, stage=NO_DOCUMENT)
+        send_skipped(report.crawler, "https://a.test/slow", "timeout", "took longer than 180 s", count=False, stage=FAILED)
         assert path.read_bytes() == b""  # buffered until the end (or FLUSH_LINES)
         report.spider_closed()
         assert not report.task.running
@@ -50,10 +52,14 @@ def test_each_skip_is_a_line_with_its_reason_and_time(tmp_path: Path) -> None:
 
     asyncio.run(crawl())
     assert read(path) == [
-        {"time": "2026-11-02T09:05:07Z", "url": "https://a.test/cal?month=2026-13", "reason": "trap",
+        {"time": "2026-11-02T09:05:07Z", "url": "https://a.test/cal?month=2026-13", "stage": "not_fetched", "reason": "trap",
          "detail": "calendar past 10 pages", "site": "mofa_en", "run": "run-1"},
-        {"time": "2026-11-02T09:05:07Z", "url": "https://a.test/private", "reason": "robots",
+        {"time": "2026-11-02T09:05:07Z", "url": "https://a.test/private", "stage": "not_fetched", "reason": "robots",
          "detail": "forbidden by robots.txt", "site": "mofa_en", "run": "run-1"},
+        {"time": "2026-11-02T09:05:07Z", "url": "https://a.test/wall", "stage": "no_document", "reason": "bot_wall",
+         "detail": "the page says 'Just a moment'", "site": "mofa_en", "run": "run-1"},
+        {"time": "2026-11-02T09:05:07Z", "url": "https://a.test/slow", "stage": "failed", "reason": "timeout",
+         "detail": "took longer than 180 s", "site": "mofa_en", "run": "run-1"},
     ]
 
 

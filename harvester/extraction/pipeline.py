@@ -29,6 +29,7 @@ from harvester.extraction.page import Extracted, extract_page
 from harvester.extraction.pool import ExtractionPool
 from harvester.extraction.sanity import capture_time
 from harvester.items import ArticlePage
+from harvester.signals import NO_DOCUMENT, send_skipped
 
 logger = logging.getLogger(__name__)
 
@@ -118,5 +119,6 @@ class ExtractionPipeline:
         item.skipped = reason
         self.stats.inc_value(f"extraction/failed/{reason}")
         logger.warning("No document from %s: %s", item.url, error, extra={"crawler": self.crawler})
+        send_skipped(self.crawler, item.url, reason, str(error), count=False, stage=NO_DOCUMENT)
         # Logged above, once: Scrapy's own "Dropped" line is kept to DEBUG.
         raise DropItem(f"no document: {error}", log_level="DEBUG") from error

@@ -73,4 +73,5 @@ def failed(crawler: Crawler, failure: Failure) -> str | None:
     crawler.stats.inc_value(f"fetch/errors/{kind}")
     logger.warning("Failed %s: %s (%s)", request.url, kind, failure.getErrorMessage(), extra={"crawler": crawler})
     crawler.signals.send_catch_log(signal=signals.request_failed, request=request, failure=failure, kind=kind)
+    signals.send_skipped(crawler, request.url, kind, failure.getErrorMessage(), count=False, stage=signals.FAILED)
     return kind

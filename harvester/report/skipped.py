@@ -1,9 +1,10 @@
-"""Extension that writes the skipped report: one JSON line per URL the crawl did not fetch or made
-no document of (the `url_skipped` signal), with its reason and the time, as Browsertrix's
-skipped-pages report does.
+"""Extension that writes the skipped report: one JSON line per URL the crawl did not fetch, made
+no document of, or failed on for good (the `url_skipped` signal), with the stage it stopped at,
+its reason and the time, as Browsertrix's skipped-pages report does.
 
 Settings: REPORT_ENABLED, REPORT_SKIPPED_FILE (`reports/skipped.jsonl`; empty: no report),
-REPORT_RUN_ID. A line reads `{"time", "url", "reason", "detail", "site", "run"}`. Sites crawled under
+REPORT_RUN_ID. A line reads `{"time", "url", "stage", "reason", "detail", "site", "run"}`, the
+stage `not_fetched`, `no_document` or `failed`. Sites crawled under
 one run id share the file; a new run starts it anew, as it does `crawl-report.json`. Lines are
 kept in a small buffer and appended, whole, at most FLUSH_LINES at a time, every FLUSH_SECONDS and
 at the end, so memory stays flat and a killed crawl leaves whole lines (a torn last line, from a
@@ -116,7 +117,7 @@ class SkippedReport:
         except OSError as error:
             self._failed(error)
 
-    def url_skipped(self, url: str, reason: str, detail: str = "") -> None:
+    def url_skipped(self, url: str, reason: str, detail: str = "", stage: str = harvester_signals.NOT_FETCHED) -> None:
         key = (reason, url)
         if key in self.recent:
             self.recent.move_to_end(key)
@@ -127,6 +128,7 @@ class SkippedReport:
         line = {
             "time": self.clock().strftime("%Y-%m-%dT%H:%M:%SZ"),
             "url": url,
+            "stage": stage,
             "reason": reason,
             "detail": detail,
             "site": self.site,

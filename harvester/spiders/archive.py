@@ -30,7 +30,7 @@ from harvester.capture.wire import utc_now
 from harvester.fetch.addresses import local_name, not_public
 from harvester.fetch.errors import failed as fetch_failed
 from harvester.items import ArticlePage
-from harvester.signals import send_skipped
+from harvester.signals import NO_DOCUMENT, send_skipped
 
 SCOPES = ("host", "domain", "prefix")
 _LINKS = "a::attr(href), area::attr(href), frame::attr(src), iframe::attr(src)"
@@ -140,6 +140,7 @@ class ArchiveSpider(scrapy.Spider):
         status = error.response.status if isinstance(error, HttpError) else None
         if status is not None and 400 <= status < 500 and status != 429 and request.meta.get("hops"):
             self.crawler.stats.inc_value(f"spider/no_document/http_{status}")
+            send_skipped(self.crawler, request.url, f"http_{status}", "a link to a page that is not there", count=False, stage=NO_DOCUMENT)
             return
         fetch_failed(self.crawler, failure)
 
