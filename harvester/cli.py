@@ -4,6 +4,7 @@ one line and the exit code for it (harvester/exitcodes.py), never a traceback.""
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from importlib import import_module
 from types import ModuleType
@@ -60,5 +61,23 @@ def main(argv: list[str] | None = None) -> int:
         return exitcodes.REFUSED
 
 
+def _stopped(number: int, frame: object) -> NoReturn:
+    raise SystemExit(exitcodes.STOPPED)
+
+
+def entry() -> NoReturn:
+    """The `harvester` program: `main`, then the exit."""
+    # Until a command installs its own (a crawl's graceful stop), Ctrl-C or SIGTERM ends the
+    # process quietly, as stopped: nothing has started that the next start could not take up.
+    signal.signal(signal.SIGINT, _stopped)
+    signal.signal(signal.SIGTERM, _stopped)
+    code = main()
+    # The run is over and its exit code decided: a Ctrl-C or SIGTERM that lands while the
+    # interpreter shuts down (workers joined, files closed) changes nothing.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()
