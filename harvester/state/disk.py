@@ -64,8 +64,10 @@ class DiskGuard:
         self.folders = folders
         self.minimum = minimum
         self.stopping = False
-        # Each folder, once it exists (it is read before every response: path walks add up).
-        self._existing: dict[Path, Path] = {}
+        # Where each folder's file system is read: the folder or, until it is made, its nearest
+        # existing ancestor. Found once: a folder not yet made cannot be a mount point, so it will be
+        # made on its ancestor's file system (and walking up the path before every response costs).
+        self.places = [existing(folder) for folder in folders]
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DiskGuard:
@@ -97,16 +99,7 @@ class DiskGuard:
             self.stop(short)
 
     def _short_of_space(self) -> str | None:
-        return short_of_space([self._where(folder) for folder in self.folders], self.minimum)
-
-    def _where(self, folder: Path) -> Path:
-        """The folder, or its nearest existing ancestor until it exists."""
-        path = self._existing.get(folder)
-        if path is None:
-            path = existing(folder)
-            if path == folder.absolute():
-                self._existing[folder] = path
-        return path
+        return short_of_space(self.places, self.minimum)
 
     def item_error(self, failure: Failure) -> None:
         self._check(failure)
