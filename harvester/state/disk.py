@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+from time import monotonic
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,10 @@ from harvester.state.stopping import GracefulStop
 
 logger = logging.getLogger(__name__)
 
+# Seconds between two readings of the free space as responses come (hundreds a second): a crawl
+# writes well under STATE_MIN_FREE_SPACE's default in that time.
+CHECK_EVERY = 0.1
+
 
 def existing(path: Path) -> Path:
     """The path or its nearest existing ancestor (whose file system the path will be on)."""
@@ -41,7 +46,8 @@ def existing(path: Path) -> Path:
 
 
 def free_space(path: Path) -> int:
-    stats = os.statvfs(existing(path))
+    """Bytes free for the user on the file system of `path`, which exists."""
+    stats = os.statvfs(path)
     return stats.f_bavail * stats.f_frsize
 
 
@@ -49,10 +55,11 @@ def output_folders(settings: BaseSettings) -> list[Path]:
     return [Path(settings.get(name)) for name in ("CAPTURE_DIR", "CORPUS_DIR", "STATE_DIR") if settings.get(name)]
 
 
-def short_of_space(folders: list[Path], minimum: int) -> str | None:
-    """Why the space left on the folders' file systems is below `minimum`, or None."""
-    for folder in folders:
-        free = free_space(folder)
+def short_of_space(folders: list[Path], minimum: int, places: list[Path] | None = None) -> str | None:
+    """Why the space left on the folders' file systems is below `minimum`, or None. `places`: where
+    each folder's file system is read, when known (see `existing`)."""
+    for folder, place in zip(folders, places or map(existing, folders)):
+        free = free_space(place)
         if free < minimum:
             return f"{free} bytes free on the file system of {folder}, below STATE_MIN_FREE_SPACE ({minimum})"
     return None
@@ -68,6 +75,7 @@ class DiskGuard:
         # existing ancestor. Found once: a folder not yet made cannot be a mount point, so it will be
         # made on its ancestor's file system (and walking up the path before every response costs).
         self.places = [existing(folder) for folder in folders]
+        self.checked_at = -CHECK_EVERY
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DiskGuard:
@@ -94,12 +102,16 @@ class DiskGuard:
             raise CloseSpider("disk_full")
 
     def response_received(self) -> None:
+        now = monotonic()
+        if now - self.checked_at < CHECK_EVERY:
+            return
+        self.checked_at = now
         short = self._short_of_space()
         if short:
             self.stop(short)
 
     def _short_of_space(self) -> str | None:
-        return short_of_space(self.places, self.minimum)
+        return short_of_space(self.folders, self.minimum, self.places)
 
     def item_error(self, failure: Failure) -> None:
         self._check(failure)
