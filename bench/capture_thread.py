@@ -61,7 +61,7 @@ async def inline(middleware: CaptureMiddleware, request: Request, response: Html
     """The capture as it ran before: all of it on the loop thread."""
     wire = request.meta.pop(WIRE_META)
     exchange = Exchange(request.url, request.method, wire.started, wire.peer, bytes(wire.sent), bytes(wire.received))
-    ref, written = middleware.capture(exchange, None, None)
+    ref, written, _ = middleware.capture(exchange, None, None)
     middleware._count(written)
     request.meta["capture"] = ref
 

@@ -11,7 +11,8 @@ Settings: CAPTURE_ENABLED, CAPTURE_DIR, CAPTURE_PREFIX, CAPTURE_MAX_FILE_SIZE, C
 CAPTURE_DIGEST, CAPTURE_OPERATOR, CAPTURE_CRAWL_ID, CAPTURE_DEDUP, CAPTURE_DEDUP_MIN_SIZE,
 CAPTURE_DEDUP_CLASS (the digest index, capture/dedup.py), CAPTURE_SYNC_EVERY, CAPTURE_INDEX. Per
 request, `meta["dont_capture"]` skips it; the record
-of the response is left in `meta["capture"]` (a WarcRef) and its date in `meta["capture_date"]`.
+of the response is left in `meta["capture"]` (a WarcRef), its date in `meta["capture_date"]` and its
+payload's digest (WARC-Payload-Digest) in `meta["capture_digest"]`.
 Read from meta: `revisit_of` (a 304 becomes a server-not-modified revisit of that record) and
 `truncated` (WARC-Truncated: length).
 
@@ -167,7 +168,8 @@ class CaptureMiddleware:
         exchange = Exchange(request.url, request.method, wire.started, wire.peer, bytes(wire.sent), bytes(wire.received))
         not_modified = request.meta.get("revisit_of") if response.status == 304 else None
         try:
-            ref, written = await self._thread.run(self.capture, exchange, not_modified, _truncation(request, response))
+            ref, written, payload_digest = await self._thread.run(
+                self.capture, exchange, not_modified, _truncation(request, response))
         except WireError as error:
             self.stats.inc_value("capture/skipped/unreadable")
             logger.warning("Not captured: %s: %s", request.url, error, extra={"crawler": self.crawler})
@@ -175,13 +177,14 @@ class CaptureMiddleware:
         self._count(written)
         request.meta["capture"] = ref
         request.meta["capture_date"] = wire.started
+        request.meta["capture_digest"] = payload_digest
         return response
 
     def capture(
         self, exchange: Exchange, not_modified: dict[str, str] | None, truncated: str | None
-    ) -> tuple[WarcRef, list[str]]:
+    ) -> tuple[WarcRef, list[str], str]:
         """On the writer thread: write the exchange's records; returns where the response (or
-        revisit) record is, and the types of the records written."""
+        revisit) record is, the types of the records written and the payload's digest."""
         url, peer = exchange.url, exchange.peer
         stored = stored_response(exchange.received, exchange.method)
         date = warc_date(exchange.started)
@@ -201,7 +204,7 @@ class CaptureMiddleware:
         if main.type == "response" and self.dedup is not None and not main.get("WARC-Truncated"):
             self.dedup.add(payload_digest, "response", Capture(url, date, main.record_id, ref.file))
         self._written()
-        return ref, [main.type, sent.type]
+        return ref, [main.type, sent.type], payload_digest
 
     def _original(self, digest: str, uri: str, size: int, truncated: bool) -> Original | None:
         if self.dedup is None or truncated or size < self.dedup_min_size:

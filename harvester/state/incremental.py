@@ -18,7 +18,6 @@ fetches it again. Requests it handles are those with `meta["article"]`.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import sqlite3
 from collections.abc import Callable, Container
@@ -188,7 +187,8 @@ class IncrementalMiddleware:
                 "status": response.status,
                 "etag": response.headers.get("ETag", b"").decode("latin-1") or None,
                 "last_modified": response.headers.get("Last-Modified", b"").decode("latin-1") or None,
-                "payload_digest": "sha256:" + hashlib.sha256(response.body).hexdigest(),
+                # The capture's (hashed once, on its writer thread); none without a capture.
+                "payload_digest": request.meta.get("capture_digest"),
                 "fetched_at": iso(request.meta.get("capture_date") or self.clock()),
                 "warc_record_id": capture.record_id if capture else None,
                 # As the record's WARC-Date says it, for a revisit's WARC-Refers-To-Date.

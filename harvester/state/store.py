@@ -61,7 +61,7 @@ class PageState:
     status: int | None = None
     etag: str | None = None
     last_modified: str | None = None
-    payload_digest: str | None = None  # "sha256:<hex>" of the last 200's body, as decoded
+    payload_digest: str | None = None  # the WARC-Payload-Digest of the last 200's capture
     text_sha256: str | None = None  # sha256 of the document text; None: the page gave none
     doc_id: str | None = None
     outcome: str | None = None  # "document" or "no_document/<reason>"
