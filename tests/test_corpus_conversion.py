@@ -3,6 +3,8 @@ from the stored text needs for the document's manifest line."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from harvester.capture.records import WarcRef
 from harvester.corpus.conversion import conversion_headers, read_headers
 from harvester.corpus.manifest import entry_fields, item_fields
@@ -38,10 +40,9 @@ def test_fallback_goes_through_the_conversion_record_as_the_extractor_put_it() -
     headers = dict(conversion_headers(crawled))
     assert headers["Harvester-Fallback"] == "body,authors"
     stored = _stored_document(headers, b"T\n\nB", URL, "pa_webarchives")
-    rebuilt = entry_fields(
-        stored, url=URL, final_url=URL, canonical_url=URL, site="pa_webarchives", kind="archive",
-        fetched_at="2026-01-01T00:00:00Z", warc=REF, encoding="utf-8",
-    )
+    page = SimpleNamespace(url=URL, final_url=URL, canonical_url=URL, site="pa_webarchives", kind="archive",
+                           fetched_at="2026-01-01T00:00:00Z")
+    rebuilt = entry_fields(stored, page, REF, "utf-8")
     # The same fields in the same order as the crawl's line: the profile's, fallback, charset.
     assert list(rebuilt["extra"].items()) == list(crawled["extra"].items()) == [*extra.items(), ("charset", "utf-8")]
 

@@ -16,7 +16,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from harvester.capture.records import WarcRef
 from harvester.extraction.charset import label
@@ -70,33 +70,38 @@ class Entry:
         return cls(**known, extra=data)
 
 
-def entry_fields(
-    document: Document,
-    *,
-    url: str,
-    final_url: str,
-    canonical_url: str,
-    site: str | None,
-    kind: str | None,
-    fetched_at: str,
-    warc: WarcRef | None,
-    encoding: str | None,
-) -> dict[str, Any]:
+class FetchedPage(Protocol):
+    """What the manifest says of the page a document was read from: a crawled page
+    (items.ArticlePage) or one read back from the captures (rebuild.captures.PageCapture)."""
+
+    url: str
+    canonical_url: str
+    site: str | None
+    kind: str | None
+
+    @property
+    def final_url(self) -> str: ...
+
+    @property
+    def fetched_at(self) -> str: ...
+
+
+def entry_fields(document: Document, page: FetchedPage, warc: WarcRef | None, encoding: str | None) -> dict[str, Any]:
     """The manifest fields of a page's document, but those the corpus gives it (seq, id, file,
     sha256, version, previous_sha256). Beyond the format's own: the document's extra fields (an
     archive copy's `original_url`, ...) and the page's `charset` ('utf-8', 'euc-kr')."""
     return {
-        "url": url,
-        "final_url": final_url,
-        "canonical_url": canonical_url,
-        "site": site,
-        "kind": kind,
+        "url": page.url,
+        "final_url": page.final_url,
+        "canonical_url": page.canonical_url,
+        "site": page.site,
+        "kind": page.kind,
         "title": document.title,
         "published": document.published,
         "modified": document.modified,
         "authors": list(document.authors),
         "language": document.language,
-        "fetched_at": fetched_at,
+        "fetched_at": page.fetched_at,
         "warc": warc,
         "extra": {**document.extra, **({"charset": label(encoding)} if encoding else {})},
     }
@@ -105,17 +110,7 @@ def entry_fields(
 def item_fields(item: ArticlePage) -> dict[str, Any]:
     """`entry_fields` of a crawled page's document."""
     assert item.document is not None
-    return entry_fields(
-        item.document,
-        url=item.url,
-        final_url=item.final_url,
-        canonical_url=item.canonical_url,
-        site=item.site,
-        kind=item.kind,
-        fetched_at=item.fetched_at,
-        warc=item.warc,
-        encoding=item.encoding,
-    )
+    return entry_fields(item.document, item, item.warc, item.encoding)
 
 
 def count_lines(path: Path) -> int:

@@ -158,17 +158,7 @@ def _job(page: PageCapture, use_stored: bool) -> Job:
 def _fields(page: PageCapture, result: Result) -> dict[str, Any]:
     """The manifest fields the corpus pipeline would write for this page."""
     assert result.document is not None
-    return entry_fields(
-        result.document,
-        url=page.url,
-        final_url=page.final_url,
-        canonical_url=page.canonical_url,
-        site=page.site,
-        kind=page.kind,
-        fetched_at=page.fetched_at,
-        warc=page.record.ref,
-        encoding=result.encoding,
-    )
+    return entry_fields(result.document, page, page.record.ref, result.encoding)
 
 
 def _no_document(outcome: OfflineRebuild, page: PageCapture, result: Result) -> None:
