@@ -50,6 +50,7 @@ REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 # One periodic line, the harvester's (REPORT_PROGRESS_INTERVAL): Scrapy's own "Crawled N pages" is off.
 LOGSTATS_INTERVAL = 0
+STATS_CLASS = "harvester.report.stats.CrawlStats"  # Scrapy's in memory, read faster (report/stats.py)
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 # Objects allocated between two young garbage collections once start-up is over (memory.py;
 # 0: Python's 700). A 10,000-page crawl collected for 4.4-4.8 s with Python's, 1.1 s with 10,000

@@ -12,13 +12,15 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
 
 from harvester.extraction.errors import ExtractionError, ExtractionTimeout, PoolClosed, WorkerDied
 from harvester.extraction.page import Extracted, extract_page
-from harvester.extraction.pool import ExtractionPool
+from harvester.extraction.pool import ExtractionPool, _Task
+from harvester.extraction.worker import Worker
 from tests.conftest import harvester_env
 
 MISSION_URL = "https://toronto.mofa.go.kr/ca-toronto-ko/brd/m_5389/view.do?seq={}"
@@ -138,10 +140,45 @@ def test_a_dead_worker_costs_its_page_only(processes: int, shared: Path) -> None
         assert slow == extract_page(marked(body, SLOW), HTML, None, url, None)
         assert after == expected
         assert last == expected
-        # One worker took the dead one's place, and the pool goes on working.
+        # One worker took the dead one's place (by the time the next page is handed out), and the
+        # pool goes on working.
+        assert asyncio.run(run(pool, body, HTML, None, url, None)) == expected
         assert pool.replaced == 1
         assert len(pool.worker_pids) == processes
-        assert asyncio.run(run(pool, body, HTML, None, url, None)) == expected
+    finally:
+        pool.close()
+
+
+def test_pages_handed_back_once_the_pool_has_broken_fail_instead_of_waiting() -> None:
+    # A broken pool (its workers ended as they started) starts no worker: a page a dead worker had
+    # not begun would wait for ever.
+    pool = ExtractionPool(1, dies_on_marker)
+    try:
+        pool._break("extraction workers end as they start")
+        waiting: Future[object] = Future()
+        pool._put_back([_Task((b"",), waiting)])
+        with pytest.raises(WorkerDied, match="end as they start"):
+            waiting.result(timeout=0)
+    finally:
+        pool.close()
+
+
+def test_a_worker_that_could_not_be_started_is_started_again(shared: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The page is submitted once, before the failure: nothing else wakes the pool up to try again.
+    spawn, failures = Worker.spawn, []
+
+    def fails_once(*args: object) -> Worker:
+        if not failures:
+            failures.append(True)
+            raise OSError(11, "Resource temporarily unavailable")
+        return spawn(*args)
+
+    monkeypatch.setattr(Worker, "spawn", fails_once)
+    pool = ExtractionPool(1, extract_page)
+    body, url = real_pages(shared)[0]
+    try:
+        assert pool.submit(body, HTML, None, url, None).result(timeout=30) == extract_page(body, HTML, None, url, None)
+        assert failures == [True]
     finally:
         pool.close()
 
@@ -226,7 +263,8 @@ def test_a_time_limit_must_be_positive() -> None:
 WORKERS_OF_A_KILLED_CRAWL = """
 import asyncio, os, sys
 from harvester.extraction.page import extract_page
-from harvester.extraction.pool import ExtractionPool
+from harvester.extraction.pool import ExtractionPool, _Task
+from harvester.extraction.worker import Worker
 
 if __name__ == "__main__":
     pool = ExtractionPool(2, extract_page)
@@ -267,7 +305,8 @@ WORKERS_UNDER_CTRL_C = """
 import signal, sys
 from pathlib import Path
 from harvester.extraction.page import extract_page
-from harvester.extraction.pool import ExtractionPool
+from harvester.extraction.pool import ExtractionPool, _Task
+from harvester.extraction.worker import Worker
 
 if __name__ == "__main__":
     interrupts = []

@@ -40,6 +40,9 @@ logger = logging.getLogger(__name__)
 FAILED_STARTS = 3
 # Seconds idle workers get to end when the pool closes.
 STOP_WAIT = 2.0
+# Seconds before another try at starting a worker that could not be started (no process could be
+# made): the supervisor must not wait for a page that will never come to try again.
+RESTART_WAIT = 1.0
 # A worker is sent its next page while it works on one (it then never waits for the supervisor),
 # if that page pickles this small: a big one could fill the pipe and hold the supervisor until the
 # worker reads it.
@@ -166,6 +169,7 @@ class ExtractionPool:
             try:
                 self._workers.append(Worker.spawn(self._context, self.function, self._lifeline_reader))
             except OSError as error:  # no process could be made (memory, process limit)
+                logger.warning("No extraction worker could be started (%s); trying again in %g s", error, RESTART_WAIT)
                 self._failed_start(f"no extraction worker could be started: {error}")
                 return
 
@@ -194,9 +198,15 @@ class ExtractionPool:
         return time.monotonic() + self.timeout if self.timeout else math.inf
 
     def _put_back(self, tasks: list[_Task]) -> None:
-        """Pages sent to no worker, or to one that never began them: first in line again."""
+        """Pages sent to no worker, or to one that never began them: first in line again, or failed
+        if the pool has broken (no worker will start to take them)."""
         with self._lock:
-            self._pending.extendleft(reversed(tasks))
+            broken = self._broken
+            if broken is None:
+                self._pending.extendleft(reversed(tasks))
+                return
+        for task in tasks:
+            _fail(task.future, WorkerDied(broken))
 
     def _next_task(self) -> _Task | None:
         """The next page for a worker; None, and the next page submitted wakes the supervisor, if
@@ -212,6 +222,8 @@ class ExtractionPool:
 
     def _wait(self) -> None:
         deadline = min((worker.deadline for worker in self._workers), default=math.inf)
+        if len(self._workers) < self.processes and self._broken is None:
+            deadline = min(deadline, time.monotonic() + RESTART_WAIT)
         timeout = None if deadline == math.inf else max(0.0, deadline - time.monotonic())
         handles: list[Any] = [self._wake_reader]
         for worker in self._workers:
