@@ -26,6 +26,9 @@ def test_start_up_objects_are_frozen_and_young_collections_rarer() -> None:
     extension.engine_started()
     assert gc.get_threshold() == (50_000, 10, 10)
     assert gc.get_freeze_count() > 1000
+    # A crawl's objects, frozen at its start, are collected once it is over.
+    extension.engine_stopped()
+    assert gc.get_freeze_count() == 0
 
 
 def test_zero_leaves_the_collector_as_it_is() -> None:
