@@ -4,15 +4,13 @@ reactor's thread, with asyncio and with a plain Twisted reactor (in a subprocess
 from __future__ import annotations
 
 import asyncio
-import json
-import subprocess
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from harvester.awaitable import result
+from tests.plain_reactor import run_main
 
 
 def work(gate: threading.Event, value: int) -> tuple[int, int]:
@@ -56,13 +54,7 @@ def test_an_exception_in_the_thread_is_raised_to_the_awaiting_coroutine() -> Non
 
 
 TWISTED = """
-import json, threading
 from concurrent.futures import ThreadPoolExecutor
-from twisted.internet import selectreactor
-selectreactor.install()
-from twisted.internet import reactor
-from twisted.internet.defer import Deferred
-from scrapy.utils.asyncio import is_asyncio_available
 from harvester.awaitable import result
 
 def work(gate, value):
@@ -90,24 +82,11 @@ async def main():
         except OSError as error:
             found["errno"] = error.errno
     return found
-
-def report(found):
-    print(json.dumps(found))
-    reactor.stop()
-
-def failed(failure):
-    print(json.dumps({"error": repr(failure.value)}))
-    reactor.stop()
-
-reactor.callWhenRunning(lambda: Deferred.fromCoroutine(main()).addCallbacks(report, failed))
-reactor.run()
 """
 
 
 def test_under_a_twisted_reactor_without_asyncio() -> None:
-    run = subprocess.run([sys.executable, "-c", TWISTED], capture_output=True, text=True, timeout=60)
-    assert run.returncode == 0, run.stderr
-    found = json.loads(run.stdout)
+    found = run_main(TWISTED)
     assert found == {
         "asyncio": False,
         "reactor_thread": found["reactor_thread"],

@@ -5,14 +5,12 @@ asyncio and with a plain Twisted reactor (in a subprocess: one reactor a process
 from __future__ import annotations
 
 import asyncio
-import json
-import subprocess
-import sys
 import threading
 
 import pytest
 
 from harvester.capture.thread import WriterThread
+from tests.plain_reactor import run_main
 
 
 def test_calls_run_in_order_on_one_thread_and_come_back_to_the_loop_thread() -> None:
@@ -96,12 +94,6 @@ def test_shutdown_finishes_every_call_queued() -> None:
 
 
 TWISTED = """
-import json, threading
-from twisted.internet import selectreactor
-selectreactor.install()
-from twisted.internet import reactor
-from twisted.internet.defer import Deferred
-from scrapy.utils.asyncio import is_asyncio_available
 from harvester.capture.thread import WriterThread
 
 def work(value):
@@ -121,24 +113,11 @@ async def main():
         found["errno"] = error.errno
     writer.shutdown()
     return found
-
-def report(found):
-    print(json.dumps(found))
-    reactor.stop()
-
-def failed(failure):
-    print(json.dumps({"error": repr(failure.value)}))
-    reactor.stop()
-
-reactor.callWhenRunning(lambda: Deferred.fromCoroutine(main()).addCallbacks(report, failed))
-reactor.run()
 """
 
 
 def test_under_a_twisted_reactor_without_asyncio() -> None:
-    run = subprocess.run([sys.executable, "-c", TWISTED], capture_output=True, text=True, timeout=60)
-    assert run.returncode == 0, run.stderr
-    found = json.loads(run.stdout)
+    found = run_main(TWISTED)
     assert found == {
         "asyncio": False,
         "reactor_thread": found["reactor_thread"],
