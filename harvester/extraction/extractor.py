@@ -27,7 +27,7 @@ from harvester.extraction.html_text import element_blocks
 from harvester.extraction.render import SOURCED_FIELDS, Document
 from harvester.extraction.rules import all_authors, first_date, first_text, select
 from harvester.extraction.selection import find_first, matcher
-from harvester.fetch.botwall import WALL_MAX_TEXT, bot_wall
+from harvester.fetch.botwall import WALL_MARKUP, WALL_MAX_TEXT, bot_wall
 from harvester.profiles import SiteProfile, get_profile, profile_for_page
 
 __all__ = ["EXTRACTOR", "ExtractionError", "extract", "parse_html", "split_authors"]
@@ -82,7 +82,7 @@ def extract(
     if checks.binary(body):
         raise ExtractionError("binary content: not an HTML page")
     root = parse_html(body, encoding)
-    wall = bot_wall(body[:65536].decode(encoding or "utf-8", "replace"), visible_text(root, WALL_MAX_TEXT))
+    wall = bot_wall(body[:WALL_MARKUP].decode(encoding or "utf-8", "replace"), visible_text(root, WALL_MAX_TEXT))
     if wall:
         raise ExtractionError(f"bot wall: the page says {wall!r}")
     profile = named or profile_for_page(url, root)

@@ -50,7 +50,7 @@ def error_kind(failure: Failure) -> str | None:
     error = failure.value
     if isinstance(error, HttpError):
         response = error.response
-        if isinstance(response, TextResponse) and bot_wall(response.text[:65536], ""):
+        if isinstance(response, TextResponse) and bot_wall(response.text, ""):
             return "bot_wall"
         return f"http_{response.status}"
     if isinstance(error, IgnoreRequest):

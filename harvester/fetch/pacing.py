@@ -267,7 +267,7 @@ class HostPacingMiddleware:
         if response.status in self.slow_codes:
             return f"http_{response.status}"
         if isinstance(response, HtmlResponse) and (response.status >= 400 or len(response.body) <= _CHALLENGE_MAX_SIZE):
-            if bot_wall(response.text[:65536], ""):
+            if bot_wall(response.text, ""):
                 return "bot_wall"
         return None
 
