@@ -135,7 +135,7 @@ ITEM_PIPELINES = {
     # `harvester rebuild MANIFEST` puts harvester.rebuild.pipeline.RebuildPipeline in its place.
     "harvester.corpus.pipeline.CorpusPipeline": 800,
     # After the corpus: each record names the document's number and version.
-    "harvester.corpus.conversion.ConversionPipeline": 850,
+    "harvester.corpus.pipeline.ConversionPipeline": 850,
 }
 
 # -- Profiles

@@ -355,3 +355,11 @@ def test_ctrl_c_in_a_terminal_leaves_the_workers_alone(tmp_path: Path, shared: P
     assert starting[:3] == ["starting", "True", "0"] and ready[:3] == ["ready", "True", "0"]
     assert starting[3:] == ready[3:] and len(ready[3:]) == 2  # the same two workers throughout
     assert interrupts[0] == "interrupts" and int(interrupts[1]) >= 2  # the signals did go out
+
+
+@pytest.mark.parametrize("module", ["harvester.extraction.page", "harvester.rebuild.extract"])
+def test_what_a_worker_runs_imports_no_scrapy(module: str) -> None:
+    # Each worker imports its function's module as it starts (and again when it replaces a dead
+    # one): Scrapy and Twisted would add about a second of CPU to each start.
+    code = f"import sys, {module}; print(sorted(m for m in ('scrapy', 'twisted') if m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"

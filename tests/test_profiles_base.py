@@ -84,3 +84,9 @@ def test_versions_are_oldest_first_one_per_date() -> None:
         replace(VERSIONED, versions=VERSIONED.versions[::-1])
     with pytest.raises(ValueError, match="one per date"):
         replace(VERSIONED, versions=(VERSIONED.versions[0], VERSIONED.versions[0]))
+
+
+def test_a_link_whose_entities_the_markup_escaped_twice_is_unescaped() -> None:
+    page = '<div class="board_list"><a href="./view.do?seq=367002&amp;amp;page=2">Three</a></div>'
+    found = LinkRule(".board_list a").find(HtmlResponse(BASE, body=page.encode(), encoding="utf-8"), BASE)
+    assert found == ["https://www.mofa.go.kr/www/brd/m_4080/view.do?seq=367002&page=2"]
