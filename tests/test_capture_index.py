@@ -82,3 +82,13 @@ def test_the_writer_indexes_its_files_and_a_killed_writer_s_index_goes_with_the_
         f"com,example)/{n}" for n in range(3)
     ]
     assert index_folder(live) == ([], [])
+
+
+def test_an_index_made_after_py_wacz_is_imported_still_leaves_the_warcinfo_out(tmp_path: Path) -> None:
+    import wacz.waczindexer  # noqa: F401  (appends "warcinfo" to cdxj-indexer's default records)
+
+    writer = WarcFileWriter(tmp_path, "t", INFO, RecordFactory())
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\n"
+    writer.write(writer.factory.response("http://example.com/a", "2026-11-02T09:05:07.000000Z", None, head, b"hi"))
+    lines = index_warc(writer.close()).read_text("utf-8").splitlines()
+    assert [line.split(" ", 1)[0] for line in lines] == ["com,example)/a"]

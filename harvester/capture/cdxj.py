@@ -23,7 +23,8 @@ from warcio.timeutils import iso_date_to_timestamp
 
 from harvester.capture.records import WarcRecord, WarcRef, digest
 
-# cdxj-indexer's default records (as a copy: importing py-wacz appends "warcinfo" to its list).
+# cdxj-indexer's default records, named here for both (capture/index.py passes them to it: importing
+# py-wacz appends "warcinfo" to its own list).
 INDEXED = ("response", "revisit", "resource", "metadata")
 _HTTP_RECORDS = ("response", "revisit")  # whose block warcio reads an HTTP head from, when indexed
 _HTTP_SCHEMES = ArcWarcRecordLoader.HTTP_SCHEMES

@@ -19,6 +19,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import BinaryIO
 
+from harvester.capture.cdxj import INDEXED
 from harvester.files import fsync_dir
 
 INDEX_DIR = "indexes"
@@ -126,14 +127,12 @@ def index_warc(warc: Path, sort_buffer: int = SORT_BUFFER) -> Path:
     target = index_path(warc)
     target.parent.mkdir(exist_ok=True)
     temp = _temp(target)
-    class Indexer(CDXJIndexer):
-        # Its own copy of cdxj-indexer's default record types: py-wacz adds `warcinfo` to the
-        # library's list for the whole process once imported (`harvester package`), which would
-        # change the index of every file indexed after it.
-        DEFAULT_RECORDS = ["response", "revisit", "resource", "metadata"]
-
-    # post_append: a POST request's body joins its response's key, as pywb expects.
-    Indexer(str(temp), [str(warc)], sort=True, post_append=True, max_sort_buff_size=sort_buffer).process_all()
+    # post_append: a POST request's body joins its response's key, as pywb expects. The record
+    # types are named, not left to the library's default list: py-wacz appends `warcinfo` to that
+    # list for the whole process once imported (`harvester package`).
+    CDXJIndexer(
+        str(temp), [str(warc)], sort=True, post_append=True, max_sort_buff_size=sort_buffer, records=",".join(INDEXED)
+    ).process_all()
     with open(temp, "rb") as handle:
         os.fsync(handle.fileno())
     os.replace(temp, target)

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import logging
 import os
-from time import monotonic
 from pathlib import Path
+from time import monotonic
 from typing import Any
 
 from scrapy import signals
