@@ -90,6 +90,25 @@ def test_a_truncated_file_gives_the_records_before_the_cut(warc: tuple[Path, lis
         assert [record.type for record in found] == ["warcinfo", "response", "request"]
 
 
+@pytest.mark.parametrize("kept", [1, 20, 60])
+def test_a_file_cut_before_a_record_s_head_is_whole_is_truncated_too(warc: tuple[Path, list], kept: int) -> None:
+    # warcio itself ends there without a word (a bench WARC cut in a request record's member).
+    path, refs = warc
+    conversion = refs[2]
+    found = []
+    with pytest.raises(CaptureError, match=f"truncated: the record at offset {conversion.offset} is cut short"):
+        found.extend(records(cut(path, conversion.offset + kept)))
+    assert [record.type for record in found] == ["warcinfo", "response", "request"]
+
+
+def test_a_whole_uncompressed_file_ends_with_its_last_record_s_separator_only(warc: tuple[Path, list], tmp_path: Path) -> None:
+    path, _ = warc
+    plain = tmp_path / "plain.warc"
+    plain.write_bytes(gzip.decompress(path.read_bytes()))
+    assert plain.read_bytes().endswith(b"\r\n\r\n")
+    assert [record.type for record in records(plain)] == ["warcinfo", "response", "request", "conversion"]
+
+
 def test_a_truncated_uncompressed_file_gives_the_records_before_the_cut(warc: tuple[Path, list], tmp_path: Path) -> None:
     path, _ = warc
     plain = tmp_path / "plain.warc"

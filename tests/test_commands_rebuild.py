@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 
 from harvester import exitcodes
 from tests.conftest import FAST, crawl, run_harvester, running_replica
@@ -133,7 +134,12 @@ def test_a_truncated_and_an_empty_warc_are_named_and_what_could_be_read_is_kept(
     # The last file is mofa_en crawled again: revisits of unchanged articles (their originals are
     # in the files before), so the corpus made of what is left is the crawl's all the same.
     last = sorted(warcs.glob("*.warc.gz"))[-1]
-    last.write_bytes(last.read_bytes()[: last.stat().st_size // 2])
+    # Cut inside the gzip member of its middle record (half the file's size could fall between two).
+    with open(last, "rb") as stream:
+        iterator = ArchiveIterator(stream)
+        starts = [iterator.get_record_offset() for _ in iterator]
+    middle = len(starts) // 2
+    last.write_bytes(last.read_bytes()[: (starts[middle - 1] + starts[middle]) // 2])
     empty = warcs / "zz-empty.warc.gz"
     empty.touch()
     result = run_harvester("rebuild", "--from-warc", str(warcs), "--out", str(tmp_path / "out"))

@@ -138,8 +138,23 @@ def records(path: Path, keep_blocks: Iterable[str] = TEXT_TYPES) -> Iterator[Rec
         raise CaptureError(f"{path}: {error.strerror or error}") from None
     except (EOFError, ValueError, zlib.error) as error:
         raise CaptureError(f"{path}: unreadable after offset {end}: {error}") from None
+    size = path.stat().st_size
     if not end:
-        raise CaptureError(f"{path}: empty file" if path.stat().st_size == 0 else f"{path}: no WARC record in it")
+        raise CaptureError(f"{path}: empty file" if size == 0 else f"{path}: no WARC record in it")
+    if end < size and not _separator_only(path, end, size):
+        # warcio ends without a word where a file stops inside a gzip member before the record's
+        # head is whole: the bytes after the last whole record are that record, cut short.
+        raise CaptureError(f"{path}: truncated: the record at offset {end} is cut short")
+
+
+def _separator_only(path: Path, end: int, size: int) -> bool:
+    """Whether the bytes from `end` are only line ends: an uncompressed record's closing CRLF CRLF,
+    which warcio leaves out of its length."""
+    if size - end > 16:
+        return False
+    with open(path, "rb") as stream:
+        stream.seek(end)
+        return not stream.read().strip(b"\r\n")
 
 
 def _damaged(path: Path, end: int) -> str:
