@@ -31,7 +31,7 @@ def extract_files(paths: list[Path]) -> int:
             extracted = extract_page(path.read_bytes(), CONTENT_TYPE, None, url, PROFILE)
         except ExtractionError:
             continue
-        done += bool(extracted.document.body)
+        done += bool(extracted.text)
     return done
 
 

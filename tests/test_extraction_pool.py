@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
 import pytest
@@ -112,6 +113,17 @@ def test_documents_are_those_of_the_crawl_process(pool: ExtractionPool, shared: 
     assert "empty article body" in results
     assert results[0].text.decode().startswith("[중요] 방문 예약 안내\n")
     assert results[0].encoding == "utf-8"
+
+
+def test_a_result_carries_the_text_once(pool: ExtractionPool, shared: Path) -> None:
+    """The body comes back as the document's text, not also as its paragraphs (which cost ten times
+    their bytes to unpickle in the crawl process)."""
+    body = (shared / "realpages" / "mofa-cms" / "passport_1344548.html").read_bytes()
+    extracted = asyncio.run(run(pool, body, HTML, None, MISSION_URL.format(1344548), None))
+    assert isinstance(extracted, Extracted) and len(extracted.text) > 2000
+    assert extracted.document.body == () and extracted.document.title == extracted.text.decode().split("\n", 1)[0]
+    # Its fields beside the text: well under what a second copy of the text would add.
+    assert len(ForkingPickler.dumps(extracted)) - len(extracted.text) < 1024
 
 
 def test_an_extraction_error_comes_back_as_itself(pool: ExtractionPool) -> None:

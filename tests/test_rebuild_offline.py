@@ -327,6 +327,8 @@ def test_the_pool_returns_what_one_process_does_in_the_same_order(tmp_path: Path
     pooled = list(read_pages(jobs, workers=2))
     assert pooled == alone
     assert [result.text for result in pooled] == [expected(idx) for idx in ids]
+    # The body comes back once, as the text; the document has the fields.
+    assert all(result.document.body == () and result.document.title for result in pooled)
 
 
 def test_a_number_clash_takes_the_next_after_the_highest_in_a_rebuild_as_in_a_merge(tmp_path: Path) -> None:

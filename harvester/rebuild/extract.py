@@ -23,7 +23,7 @@ from harvester.capture.reader import CaptureError, page_at, record_at
 from harvester.corpus.conversion import read_headers
 from harvester.extraction.errors import ExtractionTimeout, WorkerDied
 from harvester.extraction.extractor import ExtractionError, extract, parse_html
-from harvester.extraction.page import gate
+from harvester.extraction.page import gate, sent_once
 from harvester.extraction.pool import ExtractionPool
 from harvester.extraction.render import Document, encode
 from harvester.profiles import PROFILES, cms
@@ -50,7 +50,7 @@ class Job:
 @dataclass(frozen=True)
 class Result:
     text: bytes | None = None
-    document: Document | None = None
+    document: Document | None = None  # without its body, which `text` holds (page.sent_once)
     encoding: str | None = None  # the charset the page was read in
     skipped: str | None = None  # why no document: an extraction reason key, "unreadable", "not_article"
     error: str | None = None  # what was wrong, in words
@@ -77,7 +77,7 @@ def read_page(job: Job) -> Result:
         return Result(skipped="extraction_error", error=f"{type(error).__name__}: {error}")
     text = encode(document)
     differs = stored is not None and stored.block != text
-    return Result(text, document, encoding, stored_diff=text_diff(stored.block or b"", text) if differs else None)
+    return Result(text, sent_once(document), encoding, stored_diff=text_diff(stored.block or b"", text) if differs else None)
 
 
 def _stored_document(headers: dict[str, str], text: bytes, url: str, site: str | None) -> Document:
