@@ -90,3 +90,17 @@ def test_a_link_whose_entities_the_markup_escaped_twice_is_unescaped() -> None:
     page = '<div class="board_list"><a href="./view.do?seq=367002&amp;amp;page=2">Three</a></div>'
     found = LinkRule(".board_list a").find(HtmlResponse(BASE, body=page.encode(), encoding="utf-8"), BASE)
     assert found == ["https://www.mofa.go.kr/www/brd/m_4080/view.do?seq=367002&page=2"]
+
+
+def test_a_parameter_named_like_an_entity_stays_itself() -> None:
+    """`&lang=ko` and `&para=2` are parameters (a browser reads them so in an attribute), where
+    `&amp;#39;` is an entity escaped twice."""
+    page = (
+        '<div class="board_list"><a href="./view.do?seq=1&amp;lang=ko&amp;para=2">One</a>'
+        '<a href="./view.do?seq=2&amp;amp;lang=en&amp;#39;">Two</a></div>'
+    )
+    found = LinkRule(".board_list a").find(HtmlResponse(BASE, body=page.encode(), encoding="utf-8"), BASE)
+    assert found == [
+        "https://www.mofa.go.kr/www/brd/m_4080/view.do?seq=1&lang=ko&para=2",
+        "https://www.mofa.go.kr/www/brd/m_4080/view.do?seq=2&lang=en'",
+    ]

@@ -8,6 +8,7 @@ pages of old captures are read as the site made them then.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,6 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.cssselect import CSSSelector
 from parsel.csstranslator import css2xpath
-from w3lib.html import replace_entities
 
 Kind = Literal["ministry", "archive", "news"]
 
@@ -78,6 +78,19 @@ class Recrawl:
 Selector = str | tuple[str, ...]
 
 
+# An entity left in an attribute's value (markup that escaped `&amp;` twice): one that ends in
+# `;`, the only kind a browser decodes in an attribute value when `=` or a letter follows it, so
+# that a parameter such as `&lang=ko` stays itself (w3lib's replace_entities makes it `〈=ko`).
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+
+
+def unescape_link(value: str) -> str:
+    """An attribute's value with the entities its markup escaped twice decoded."""
+    if "&" not in value or ";" not in value:  # most links: nothing to look for
+        return value
+    return _ENTITY.sub(lambda match: html.unescape(match.group(0)), value)
+
+
 @lru_cache(maxsize=256)
 def _attribute_xpath(css: str, attr: str) -> str:
     """One XPath for the `attr` of every element `css` matches, in document order (one query
@@ -102,9 +115,7 @@ class LinkRule:
     def find(self, selector: Any, base_url: str) -> list[str]:
         urls = []
         for value in selector.xpath(_attribute_xpath(self.css, self.attr)).getall():
-            value = value.strip()
-            if "&" in value:  # an entity the markup escaped twice; most links have none
-                value = replace_entities(value)
+            value = unescape_link(value.strip())
             if self.pattern is not None:
                 match = re.search(self.pattern, value)
                 if match is None:
