@@ -1,4 +1,4 @@
-"""The capture middleware's writer thread: records are built, gzipped and written there while the
+"""The capture middleware's writer thread (CAPTURE_THREAD): records are built, gzipped and written there while the
 loop goes on; they keep the order of the exchanges; its errors reach process_response's caller;
 the SQLite dedup index and conversions work through it; closing drains it.
 
@@ -33,6 +33,7 @@ from harvester.capture.records import RecordFactory, WarcRecord
 from harvester.capture.wire import WireLog
 from harvester.capture.writer import WarcFileWriter, WarcInfo
 from harvester.capture.records import WarcRef
+from harvester.capture.thread import WriterThread
 
 INFO = WarcInfo(software="harvester/test", operator="tests", robots="obey", crawl_id="crawl-1", hostname="crawler.example.org")
 STARTED = datetime(2026, 11, 2, 9, 5, 7, 123456, tzinfo=timezone.utc)
@@ -92,7 +93,7 @@ def records(folder: Path) -> list[tuple[str, str | None, int, bytes]]:
 @pytest.fixture
 def middleware(tmp_path: Path) -> Iterator[CaptureMiddleware]:
     writer = NotingWriter(tmp_path / "warc")
-    capture = CaptureMiddleware(get_crawler(), writer, None, index=False)
+    capture = CaptureMiddleware(get_crawler(), writer, None, index=False, threaded=True)
     yield capture
     capture._thread.shutdown()
 
@@ -198,7 +199,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 def test_a_full_disk_raises_to_the_caller_of_process_response(small_disk: Path) -> None:
-    capture = CaptureMiddleware(get_crawler(), NotingWriter(small_disk), None, index=False)
+    capture = CaptureMiddleware(get_crawler(), NotingWriter(small_disk), None, index=False, threaded=True)
     request, response = exchange("http://example.org/huge", page(os.urandom(512 * 1024)))
     try:
         with pytest.raises(OSError) as raised:
@@ -218,8 +219,9 @@ def crawler_settings(folder: Path, **overrides: Any) -> dict[str, Any]:
 
 def test_the_sqlite_dedup_index_made_on_the_loop_thread_works_on_the_writer_thread(tmp_path: Path) -> None:
     folder = tmp_path / "warc"
-    crawler = get_crawler(settings_dict=crawler_settings(folder, CAPTURE_SYNC_EVERY=1))
+    crawler = get_crawler(settings_dict=crawler_settings(folder, CAPTURE_SYNC_EVERY=1, CAPTURE_THREAD=True))
     capture = CaptureMiddleware.from_crawler(crawler)
+    assert isinstance(capture._thread, WriterThread)
     body = b"<p>the same page under two addresses</p>"
     pairs = [exchange("http://example.org/a", page(body)), exchange("http://example.org/b", page(body))]
     text = "Same page\n".encode()
@@ -266,3 +268,27 @@ def test_closing_writes_everything_queued_first(middleware: CaptureMiddleware) -
     folder = middleware.writer.folder
     assert not list(folder.glob("*.open")) and len(list(folder.glob("*.warc.gz"))) == 1
     assert [uri for type, uri, _, _ in records(folder) if type == "response"] == [request.url for request, _ in pairs]
+
+
+def test_by_default_records_are_written_on_the_caller_s_thread_before_the_response_goes_on(tmp_path: Path) -> None:
+    """Without CAPTURE_THREAD the writes run inline: no second thread runs Python beside the reactor."""
+    folder = tmp_path / "warc"
+    crawler = get_crawler(settings_dict=crawler_settings(folder))
+    assert crawler.settings.getbool("CAPTURE_THREAD") is False
+    capture = CaptureMiddleware.from_crawler(crawler)
+    writer = NotingWriter(folder)
+    capture.writer, capture.factory = writer, writer.factory
+    request, response = exchange("http://example.org/inline", page(b"<p>inline</p>"))
+    threads_before = threading.active_count()
+
+    async def main() -> int:
+        await capture.process_response(request, response)
+        return len(records(folder))  # read while the loop still runs: written already
+
+    written = asyncio.run(main())
+    capture.spider_closed()
+    assert written == 3  # warcinfo, response, request
+    assert writer.threads == [threading.main_thread()] * 2
+    assert threading.active_count() == threads_before
+    assert (folder / request.meta["capture"].file).is_file()
+    assert crawler.stats.get_value("capture/records_written") == 2

@@ -9,18 +9,19 @@ does: signal `write_failed`).
 
 Settings: CAPTURE_ENABLED, CAPTURE_DIR, CAPTURE_PREFIX, CAPTURE_MAX_FILE_SIZE, CAPTURE_GZIP_LEVEL,
 CAPTURE_DIGEST, CAPTURE_OPERATOR, CAPTURE_CRAWL_ID, CAPTURE_DEDUP, CAPTURE_DEDUP_MIN_SIZE,
-CAPTURE_DEDUP_CLASS (the digest index, capture/dedup.py), CAPTURE_SYNC_EVERY, CAPTURE_INDEX. Per
+CAPTURE_DEDUP_CLASS (the digest index, capture/dedup.py), CAPTURE_SYNC_EVERY, CAPTURE_INDEX,
+CAPTURE_THREAD. Per
 request, `meta["dont_capture"]` skips it; the record
 of the response is left in `meta["capture"]` (a WarcRef), its date in `meta["capture_date"]` and its
 payload's digest (WARC-Payload-Digest) in `meta["capture_digest"]`.
 Read from meta: `revisit_of` (a 304 becomes a server-not-modified revisit of that record) and
 `truncated` (WARC-Truncated: length).
 
-The work of each exchange (digests, dedup lookups, gzip, write, index lines, fsync) runs on the
-middleware's writer thread (capture/thread.py), which process_response awaits: igzip, hashlib and
-os.write release the GIL, so the reactor goes on downloading meanwhile. Only that thread touches the writer, the files and the
-dedup index; it hands back what it wrote, and the stats are counted on the reactor thread. Its
-errors reach process_response's caller as if the work had run there.
+The work of each exchange (digests, dedup lookups, gzip, write, index lines, fsync) runs where
+capture/thread.py says: on the reactor thread (the default), or with CAPTURE_THREAD on the
+middleware's writer thread, which process_response awaits. Either way one thread touches the
+writer, the files and the dedup index, in the order the exchanges came; the stats are counted on
+the reactor thread, and errors reach process_response's caller as if the work had run there.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from harvester.capture.handler import WIRE_META
 from harvester.capture.index import index_folder
 from harvester.capture.message import WireError, stored_request, stored_response
 from harvester.capture.records import NOT_MODIFIED_PROFILE, Original, RecordFactory, WarcRecord, WarcRef, warc_date
-from harvester.capture.thread import WriterThread
+from harvester.capture.thread import Inline, WriterThread
 from harvester.capture.wire import WireLog, utc_now
 from harvester.capture.writer import WarcFileWriter, WarcInfo, repair_folder
 from harvester.files import disk_full
@@ -54,7 +55,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Exchange:
-    """What the writer thread needs of one download."""
+    """What the writes need of one download."""
 
     url: str
     method: str
@@ -73,6 +74,7 @@ class CaptureMiddleware:
         dedup_min_size: int = 1,
         sync_every: int = 100,
         index: bool = True,
+        threaded: bool = False,
     ) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
@@ -85,7 +87,7 @@ class CaptureMiddleware:
         self._unsynced = 0
         # One thread, FIFO: records go to the files in the order the exchanges came, and only
         # this thread touches the writer, the dedup index and the files.
-        self._thread = WriterThread("capture-writer")
+        self._thread: Inline | WriterThread = WriterThread("capture-writer") if threaded else Inline()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CaptureMiddleware:
@@ -120,6 +122,7 @@ class CaptureMiddleware:
             dedup_min_size=settings.getint("CAPTURE_DEDUP_MIN_SIZE"),
             sync_every=settings.getint("CAPTURE_SYNC_EVERY"),
             index=settings.getbool("CAPTURE_INDEX"),
+            threaded=settings.getbool("CAPTURE_THREAD"),
         )
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
@@ -163,7 +166,7 @@ class CaptureMiddleware:
             # Not from the network (a cache, a file:// URL) or not over HTTP/1.1.
             self.stats.inc_value("capture/skipped/no_wire")
             return response
-        # Read here, the writer thread gets plain values. The bytes are copied now: a download
+        # Read here, the writes get plain values. The bytes are copied now: a download
         # stopped early (size cap) may still be receiving into the log.
         exchange = Exchange(request.url, request.method, wire.started, wire.peer, bytes(wire.sent), bytes(wire.received))
         not_modified = request.meta.get("revisit_of") if response.status == 304 else None
@@ -183,7 +186,7 @@ class CaptureMiddleware:
     def capture(
         self, exchange: Exchange, not_modified: dict[str, str] | None, truncated: str | None
     ) -> tuple[WarcRef, list[str], str]:
-        """On the writer thread: write the exchange's records; returns where the response (or
+        """Where the writes run (capture/thread.py): write the exchange's records; returns where the response (or
         revisit) record is, the types of the records written and the payload's digest."""
         url, peer = exchange.url, exchange.peer
         stored = stored_response(exchange.received, exchange.method)
@@ -226,7 +229,7 @@ class CaptureMiddleware:
     def _write_conversion(
         self, uri: str, text: bytes, refers_to: str, extra: list[tuple[str, str]], dedup: bool
     ) -> tuple[WarcRef | None, list[str]]:
-        """On the writer thread: write_conversion's work."""
+        """Where the writes run: write_conversion's work."""
         text_digest = self.factory.digest(text)
         if dedup and self.dedup is not None and self.dedup.lookup(text_digest, "conversion", uri, any_uri=False):
             return None, []
@@ -239,7 +242,7 @@ class CaptureMiddleware:
 
     async def write_record(self, record: WarcRecord) -> WarcRef:
         """Write a record made elsewhere (a page's metadata record, capture/metadata.py) on the
-        writer thread, in turn with the captures."""
+        writes of the captures, in turn with them."""
         ref, written = await self._thread.run(self._write_record, record)
         self._count(written)
         return ref
@@ -250,7 +253,7 @@ class CaptureMiddleware:
         return ref, [record.type]
 
     def _written(self) -> None:
-        """On the writer thread, after each group of records: every `sync_every` groups, make
+        """Where the writes run, after each group of records: every `sync_every` groups, make
         them durable and only then let the dedup index name them."""
         self._unsynced += 1
         if self._unsynced >= self.sync_every:
@@ -260,7 +263,7 @@ class CaptureMiddleware:
             self._unsynced = 0
 
     def _count(self, types: list[str]) -> None:
-        # On the reactor thread: the stats dict is not the writer thread's to change.
+        # On the reactor thread: the stats dict is not a writer thread's to change.
         for type in types:
             self.stats.inc_value(f"capture/records/{type}")
         self.stats.inc_value("capture/records_written", len(types))
@@ -269,7 +272,7 @@ class CaptureMiddleware:
 def _truncation(request: Request, response: Response) -> str | None:
     """The WARC-Truncated reason Scrapy knows of: the size cap stopped reading ("length",
     fetch/sizecap.py), or the body came short of what the server announced ("disconnect"); the
-    writer thread adds "disconnect" when the stored bytes show the body cut short."""
+    writes add "disconnect" when the stored bytes show the body cut short."""
     if request.meta.get("truncated") == "length":
         return "length"
     if "dataloss" in response.flags:
