@@ -143,8 +143,9 @@ class Bench:
         # journal, as here, the kernel skips inodes freed in the last minute or more when it makes
         # a file, and files made just after thousands were deleted cost 0.3-1 ms each instead of
         # 0.06 ms: a crawl would pay for the clean-up of the one before it.
-        out = self.work / "runs" / f"{system}-{len(list(self.work.glob(f'runs/{system}-*')))}"
-        out.mkdir(parents=True)
+        runs = self.work / "runs"
+        runs.mkdir(exist_ok=True)
+        out = Path(tempfile.mkdtemp(prefix=f"{system}-", dir=runs))
         argv, outcome_of = self.command(system, out)
         nginx_before = self.server.cpu_seconds()
         usage = measure.run(argv, self.env, out.with_suffix(".log"))

@@ -95,7 +95,7 @@ def middleware(tmp_path: Path) -> Iterator[CaptureMiddleware]:
     writer = NotingWriter(tmp_path / "warc")
     capture = CaptureMiddleware(get_crawler(), writer, None, index=False, threaded=True)
     yield capture
-    capture._thread.shutdown()
+    capture._writes.shutdown()
 
 
 def test_records_are_written_on_the_writer_thread_while_the_loop_runs(middleware: CaptureMiddleware) -> None:
@@ -205,7 +205,7 @@ def test_a_full_disk_raises_to_the_caller_of_process_response(small_disk: Path) 
         with pytest.raises(OSError) as raised:
             asyncio.run(capture.process_response(request, response))
     finally:
-        capture._thread.shutdown()
+        capture._writes.shutdown()
     assert raised.value.errno == errno.ENOSPC
     assert "capture" not in request.meta
     assert capture.stats.get_value("capture/records_written") is None
@@ -221,7 +221,7 @@ def test_the_sqlite_dedup_index_made_on_the_loop_thread_works_on_the_writer_thre
     folder = tmp_path / "warc"
     crawler = get_crawler(settings_dict=crawler_settings(folder, CAPTURE_SYNC_EVERY=1, CAPTURE_THREAD=True))
     capture = CaptureMiddleware.from_crawler(crawler)
-    assert isinstance(capture._thread, WriterThread)
+    assert isinstance(capture._writes, WriterThread)
     body = b"<p>the same page under two addresses</p>"
     pairs = [exchange("http://example.org/a", page(body)), exchange("http://example.org/b", page(body))]
     text = "Same page\n".encode()

@@ -10,10 +10,9 @@ does: signal `write_failed`).
 Settings: CAPTURE_ENABLED, CAPTURE_DIR, CAPTURE_PREFIX, CAPTURE_MAX_FILE_SIZE, CAPTURE_GZIP_LEVEL,
 CAPTURE_DIGEST, CAPTURE_OPERATOR, CAPTURE_CRAWL_ID, CAPTURE_DEDUP, CAPTURE_DEDUP_MIN_SIZE,
 CAPTURE_DEDUP_CLASS (the digest index, capture/dedup.py), CAPTURE_SYNC_EVERY, CAPTURE_INDEX,
-CAPTURE_THREAD. Per
-request, `meta["dont_capture"]` skips it; the record
-of the response is left in `meta["capture"]` (a WarcRef), its date in `meta["capture_date"]` and its
-payload's digest (WARC-Payload-Digest) in `meta["capture_digest"]`.
+CAPTURE_THREAD. Per request, `meta["dont_capture"]` skips it; the record of the response is left
+in `meta["capture"]` (a WarcRef), its date in `meta["capture_date"]` and its payload's digest
+(WARC-Payload-Digest) in `meta["capture_digest"]`.
 Read from meta: `revisit_of` (a 304 becomes a server-not-modified revisit of that record) and
 `truncated` (WARC-Truncated: length).
 
@@ -85,9 +84,10 @@ class CaptureMiddleware:
         self.sync_every = sync_every
         self.index = index
         self._unsynced = 0
-        # One thread, FIFO: records go to the files in the order the exchanges came, and only
-        # this thread touches the writer, the dedup index and the files.
-        self._thread: Inline | WriterThread = WriterThread("capture-writer") if threaded else Inline()
+        # Where the writes run: one thread either way (the reactor's, or the writer thread, FIFO),
+        # so records go to the files in the order the exchanges came, and only that thread
+        # touches the writer, the dedup index and the files.
+        self._writes: Inline | WriterThread = WriterThread("capture-writer") if threaded else Inline()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CaptureMiddleware:
@@ -129,7 +129,7 @@ class CaptureMiddleware:
 
     def spider_closed(self) -> None:
         # Everything queued is written (and its errors raised) before the files are closed.
-        self._thread.shutdown()
+        self._writes.shutdown()
         self.writer.close()
         if self.dedup is not None:
             try:
@@ -171,7 +171,7 @@ class CaptureMiddleware:
         exchange = Exchange(request.url, request.method, wire.started, wire.peer, bytes(wire.sent), bytes(wire.received))
         not_modified = request.meta.get("revisit_of") if response.status == 304 else None
         try:
-            ref, written, payload_digest = await self._thread.run(
+            ref, written, payload_digest = await self._writes.run(
                 self.capture, exchange, not_modified, _truncation(request, response))
         except WireError as error:
             self.stats.inc_value("capture/skipped/unreadable")
@@ -186,8 +186,8 @@ class CaptureMiddleware:
     def capture(
         self, exchange: Exchange, not_modified: dict[str, str] | None, truncated: str | None
     ) -> tuple[WarcRef, list[str], str]:
-        """Where the writes run (capture/thread.py): write the exchange's records; returns where the response (or
-        revisit) record is, the types of the records written and the payload's digest."""
+        """Where the writes run (capture/thread.py): write the exchange's records; returns where the
+        response (or revisit) record is, the types of the records written and the payload's digest."""
         url, peer = exchange.url, exchange.peer
         stored = stored_response(exchange.received, exchange.method)
         date = warc_date(exchange.started)
@@ -220,7 +220,7 @@ class CaptureMiddleware:
     ) -> WarcRef | None:
         """Write derived text beside the capture `refers_to` names; with `dedup`, None when this
         URI's identical text is already in the captures."""
-        ref, written = await self._thread.run(self._write_conversion, uri, text, refers_to, extra, dedup)
+        ref, written = await self._writes.run(self._write_conversion, uri, text, refers_to, extra, dedup)
         if ref is None:
             self.stats.inc_value("capture/conversions_known")
         self._count(written)
@@ -243,7 +243,7 @@ class CaptureMiddleware:
     async def write_record(self, record: WarcRecord) -> WarcRef:
         """Write a record made elsewhere (a page's metadata record, capture/metadata.py) on the
         writes of the captures, in turn with them."""
-        ref, written = await self._thread.run(self._write_record, record)
+        ref, written = await self._writes.run(self._write_record, record)
         self._count(written)
         return ref
 
