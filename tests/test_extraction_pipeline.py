@@ -54,14 +54,17 @@ def pipeline(processes: int) -> ExtractionPipeline:
 
 
 def run(pipe: ExtractionPipeline, items: list[object]) -> list[object]:
-    async def through() -> list[object]:
-        return await asyncio.gather(*(pipe.process_item(item) for item in items), return_exceptions=True)
+    """The items through the pipeline, opened and closed on the loop, as in a crawl (the loop
+    supervises the workers)."""
 
-    pipe.open_spider()
-    try:
-        return asyncio.run(through())
-    finally:
-        pipe.close_spider()
+    async def through() -> list[object]:
+        pipe.open_spider()
+        try:
+            return await asyncio.gather(*(pipe.process_item(item) for item in items), return_exceptions=True)
+        finally:
+            pipe.close_spider()
+
+    return asyncio.run(through())
 
 
 def test_workers_and_crawl_process_give_the_same_documents(shared: Path) -> None:
@@ -177,3 +180,23 @@ def test_a_page_past_the_time_limit_is_a_timeout_and_a_dead_worker_costs_its_pag
     assert stats["extraction/workers_replaced"] == 2
     assert site_section(stats)["no_document"] == {"timeout": 1, "worker_died": 1}
     assert f"No document from {URL.format(1)}: extraction took more than 2 s" in caplog.messages
+
+
+def test_in_a_crawl_the_loop_supervises_the_workers_and_no_thread_is_started(shared: Path) -> None:
+    """The pool's supervisor is the crawl's asyncio loop: no thread takes the interpreter lock for
+    every page beside the reactor."""
+    pipe = pipeline(2)
+    body = (shared / "realpages" / "mofa-cms" / "passport_1344542.html").read_bytes()
+    threads = set(threading.enumerate())
+
+    async def through() -> tuple[bool, set[threading.Thread], object]:
+        pipe.open_spider()
+        try:
+            item = await pipe.process_item(page(body, "1344542"))
+            return pipe.pool.loop is asyncio.get_running_loop(), set(threading.enumerate()) - threads, item
+        finally:
+            pipe.close_spider()
+
+    on_the_loop, started, item = asyncio.run(through())
+    assert on_the_loop and started == set()
+    assert isinstance(item, ArticlePage) and item.text is not None

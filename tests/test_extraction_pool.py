@@ -375,3 +375,106 @@ def test_what_a_worker_runs_imports_no_scrapy(module: str) -> None:
     # one): Scrapy and Twisted would add about a second of CPU to each start.
     code = f"import sys, {module}; print(sorted(m for m in ('scrapy', 'twisted') if m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"
+
+
+# -- the pool supervised by the crawl's asyncio loop (no thread of its own)
+def on_a_loop(processes: int, function: object, scenario: object, timeout: float | None = None) -> object:
+    """`scenario(pool)` awaited with a pool whose supervisor is the running loop; the pool closed after."""
+
+    async def main() -> object:
+        pool = ExtractionPool(processes, function, timeout, asyncio.get_running_loop())
+        try:
+            return await scenario(pool)
+        finally:
+            pool.close()
+
+    return asyncio.run(main())
+
+
+def test_on_a_loop_the_documents_are_those_of_the_crawl_process_and_no_thread_is_started(shared: Path) -> None:
+    pages = real_pages(shared)
+    threads = set(threading.enumerate())
+
+    async def crawl(pool: ExtractionPool) -> tuple[list[object], set[threading.Thread], list[int]]:
+        results = await asyncio.gather(*(run(pool, body, HTML, None, url, None) for body, url in pages * 3), return_exceptions=True)
+        return results, set(threading.enumerate()) - threads, pool.worker_pids
+
+    results, started, workers = on_a_loop(2, extract_page, crawl)
+    assert [item if isinstance(item, Extracted) else str(item) for item in results] == [here(body, url) for body, url in pages] * 3
+    assert started == set()
+    assert len(workers) == 2 and ended(workers, 5)
+
+
+def test_on_a_loop_the_thread_that_starts_workers_keeps_its_ctrl_c(shared: Path) -> None:
+    body, url = real_pages(shared)[0]
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    assert signal.SIGINT not in blocked
+
+    async def crawl(pool: ExtractionPool) -> set[int]:
+        await run(pool, body, HTML, None, url, None)
+        return signal.pthread_sigmask(signal.SIG_BLOCK, [])
+
+    assert on_a_loop(2, extract_page, crawl) == blocked
+
+
+def test_on_a_loop_a_dead_worker_costs_its_page_only(shared: Path) -> None:
+    body, url = real_pages(shared)[0]
+    expected = extract_page(body, HTML, None, url, None)
+
+    async def crawl(pool: ExtractionPool) -> tuple[list[object], object, int, int]:
+        pages = [marked(body, SLOW), marked(body, DEATH), body, body]
+        results = await asyncio.gather(*(run(pool, page, HTML, None, url, None) for page in pages), return_exceptions=True)
+        return results, await run(pool, body, HTML, None, url, None), pool.replaced, len(pool.worker_pids)
+
+    (slow, dead, after, last), again, replaced, workers = on_a_loop(2, dies_on_marker, crawl)
+    assert isinstance(dead, WorkerDied) and "exit code 3" in str(dead)
+    assert slow == extract_page(marked(body, SLOW), HTML, None, url, None)
+    assert after == last == again == expected
+    assert replaced == 1 and workers == 2
+
+
+def test_on_a_loop_a_page_past_the_time_limit_fails_alone_and_a_big_page_waits_for_a_free_worker(shared: Path) -> None:
+    """The loop's timer kills the stuck worker; the big page, not sent into its pipe, goes to the
+    worker that takes its place."""
+    body, url = real_pages(shared)[0]
+    big = b"%PDF-1.4" + b"\0" * 8_000_000
+
+    async def crawl(pool: ExtractionPool) -> tuple[list[object], float, int]:
+        await run(pool, body, HTML, None, url, None)  # the worker is ready
+        started = time.monotonic()
+        results = await asyncio.gather(
+            run(pool, marked(body, STUCK), HTML, None, url, None), run(pool, big, "application/pdf", None, url, None), return_exceptions=True
+        )
+        return results, time.monotonic() - started, pool.replaced
+
+    (stuck, after), seconds, replaced = on_a_loop(1, dies_on_marker, crawl, timeout=2)
+    assert isinstance(stuck, ExtractionTimeout) and str(stuck) == "extraction took more than 2 s"
+    assert isinstance(after, ExtractionError) and "not html: the page is application/pdf" in str(after)
+    assert 2 <= seconds < 30
+    assert replaced == 1
+
+
+def test_on_a_loop_closing_with_a_stuck_worker_returns_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "begun"
+    os.mkfifo(fifo)
+
+    async def crawl(pool: ExtractionPool) -> tuple[object, float, list[int]]:
+        future = pool.submit(str(fifo))
+        begun = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+        try:
+            readable = asyncio.get_running_loop().create_future()
+            asyncio.get_running_loop().add_reader(begun, readable.set_result, None)
+            await asyncio.wait_for(readable, 60)
+            asyncio.get_running_loop().remove_reader(begun)
+        finally:
+            os.close(begun)
+        workers = pool.worker_pids
+        started = time.monotonic()
+        pool.close()
+        return future, time.monotonic() - started, workers
+
+    future, seconds, workers = on_a_loop(1, stuck_after_saying_so, crawl)
+    assert seconds < 3
+    with pytest.raises(PoolClosed):
+        future.result(timeout=0)
+    assert ended(workers, 5)

@@ -16,12 +16,14 @@ the workers run: tests put a slow one there.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from typing import Any, NoReturn
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.asyncio import is_asyncio_available
 
 from harvester.awaitable import result
 from harvester.extraction.errors import ExtractionError, ExtractionTimeout, PoolClosed, WorkerDied
@@ -74,7 +76,9 @@ class ExtractionPipeline:
 
     def open_spider(self) -> None:
         if self.processes:
-            self.pool = ExtractionPool(self.processes, self.extract, self.timeout)
+            # On Scrapy's asyncio loop, the loop supervises the workers: no second thread (pool.py).
+            loop = asyncio.get_event_loop() if is_asyncio_available() else None
+            self.pool = ExtractionPool(self.processes, self.extract, self.timeout, loop)
 
     def close_spider(self) -> None:
         if self.pool is not None:

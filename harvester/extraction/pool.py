@@ -7,8 +7,12 @@ extracts one page at a time (a small next page waits in its pipe, so that it nev
 pool): a page that runs past `timeout` seconds has its worker killed (ExtractionTimeout), a page
 whose worker dies (a crash in a parser, the OOM killer) fails alone (WorkerDied); either way a new
 worker takes the dead one's place and no other page is touched (one waiting in the dead worker's
-pipe goes to another). A supervisor thread owns the workers: it dispatches pages, collects
-results, keeps the time limits and replaces workers. Workers start with the first page (or
+pipe goes to another). The supervisor owns the workers: it dispatches pages, collects results,
+keeps the time limits and replaces workers. Given an asyncio `loop` (the crawl's), the supervisor
+is that loop: the workers' pipes are its readers and their time limits its timers, and `submit()`
+and `close()` are called on its thread. Else it is a thread of its own (the rebuild, which has no
+loop). In a crawl the loop is better: a second thread taking the interpreter lock for every page
+slowed all of the reactor's work (bench/README.md). Workers start with the first page (or
 `start()`), and `close()` ends them within a few seconds, killing a busy one. A script that starts
 a crawl itself must do so under `if __name__ == "__main__":`, as with any `multiprocessing` pool.
 No settings: the callers read EXTRACTION_PROCESSES and EXTRACTION_TIMEOUT.
@@ -16,6 +20,7 @@ No settings: the callers read EXTRACTION_PROCESSES and EXTRACTION_TIMEOUT.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import multiprocessing
@@ -45,7 +50,8 @@ STOP_WAIT = 2.0
 RESTART_WAIT = 1.0
 # A worker is sent its next page while it works on one (it then never waits for the supervisor),
 # if that page pickles this small: a big one could fill the pipe and hold the supervisor until the
-# worker reads it.
+# worker reads it. On a loop, only into an empty pipe (which takes 208 KB on Linux): the loop is
+# the whole crawl's.
 AHEAD_BYTES = 64 * 1024
 
 
@@ -67,7 +73,9 @@ class ExtractionPool:
     """`processes` workers that run `function` (a picklable, module-level function), each call
     given `timeout` seconds at most (None: no limit)."""
 
-    def __init__(self, processes: int, function: Callable[..., Any], timeout: float | None = None) -> None:
+    def __init__(
+        self, processes: int, function: Callable[..., Any], timeout: float | None = None, loop: asyncio.AbstractEventLoop | None = None
+    ) -> None:
         if processes < 1:
             raise ValueError(f"an extraction pool needs at least one process, not {processes}")
         if timeout is not None and timeout <= 0:
@@ -75,6 +83,7 @@ class ExtractionPool:
         self.processes = processes
         self.function = function
         self.timeout = timeout
+        self.loop = loop  # None: the supervisor is a thread
         self.replaced = 0  # workers replaced after they died or ran out of time
         self._context = multiprocessing.get_context("spawn")
         self._lock = threading.Lock()  # guards _pending, _hungry, _closing, _broken, _thread
@@ -84,8 +93,9 @@ class ExtractionPool:
         self._closing = False
         self._broken: str | None = None
         self._thread: threading.Thread | None = None
-        self._workers: list[Worker] = []  # the supervisor thread's alone
+        self._workers: list[Worker] = []  # the supervisor's alone
         self._failed_starts = 0
+        self._timer: asyncio.TimerHandle | None = None  # with a loop: the next time limit or restart
         self._wake_reader, self._wake_writer = os.pipe()
         os.set_blocking(self._wake_reader, False)
         os.set_blocking(self._wake_writer, False)
@@ -102,6 +112,8 @@ class ExtractionPool:
             if self._closing:
                 raise PoolClosed("the extraction pool is closed")
             self._start_supervisor()
+        if self.loop is not None:
+            self._step()
 
     def submit(self, *args: Any) -> Future[Any]:
         """A future of `function(*args)`: its value, what it raised, ExtractionTimeout or WorkerDied."""
@@ -115,7 +127,9 @@ class ExtractionPool:
             self._pending.append(_Task(args, future))
             self._start_supervisor()
             wake, self._hungry = self._hungry, False
-        if wake:
+        if self.loop is not None:
+            self._step()
+        elif wake:
             self._wake()
         return future
 
@@ -127,6 +141,12 @@ class ExtractionPool:
                 return
             self._closing = True
             thread = self._thread
+        if self.loop is not None:
+            if self._timer is not None:
+                self._timer.cancel()
+            for worker in self._workers:
+                self._unwatch(worker)
+            self._shut_down()
         self._wake()
         if thread is not None:
             thread.join(STOP_WAIT + KILL_WAIT * (self.processes + 1))
@@ -138,9 +158,9 @@ class ExtractionPool:
         os.close(self._wake_reader)
         os.close(self._wake_writer)
 
-    # -- the supervisor thread
+    # -- the supervisor: a thread of its own, or steps of the loop
     def _start_supervisor(self) -> None:
-        if self._thread is None:
+        if self._thread is None and self.loop is None:
             self._thread = threading.Thread(target=self._supervise, name="extraction-pool", daemon=True)
             self._thread.start()
 
@@ -164,14 +184,72 @@ class ExtractionPool:
         finally:
             self._shut_down()
 
+    def _step(self) -> None:
+        """The supervisor's round on the loop, after each event: time limits kept, workers started,
+        pages handed out, the next timer set."""
+        if self._closing:
+            return
+        assert self.loop is not None
+        try:
+            self._expire()
+            self._start_workers()
+            self._dispatch()
+        except Exception:
+            logger.exception("The extraction pool failed")
+            self._break("the extraction pool failed")
+        deadline = self._next_deadline()
+        if self._timer is not None and self._timer.when() != deadline:
+            self._timer.cancel()
+            self._timer = None
+        if self._timer is None and deadline != math.inf:
+            self._timer = self.loop.call_at(deadline, self._timed_out)
+
+    def _timed_out(self) -> None:
+        self._timer = None
+        self._step()
+
+    def _next_deadline(self) -> float:
+        """The first worker's time limit, or when to try again to start a worker (monotonic time,
+        which the asyncio loop's clock also is)."""
+        deadline = min((worker.deadline for worker in self._workers), default=math.inf)
+        if len(self._workers) < self.processes and self._broken is None:
+            deadline = min(deadline, time.monotonic() + RESTART_WAIT)
+        return deadline
+
+    def _watch(self, worker: Worker) -> None:
+        if self.loop is not None:
+            self.loop.add_reader(worker.connection.fileno(), self._readable, worker)
+            self.loop.add_reader(worker.process.sentinel, self._ended, worker)
+
+    def _unwatch(self, worker: Worker) -> None:
+        if self.loop is not None:
+            self.loop.remove_reader(worker.connection.fileno())
+            self.loop.remove_reader(worker.process.sentinel)
+
+    def _readable(self, worker: Worker) -> None:
+        if worker in self._workers:
+            self._receive(worker)
+            self._step()
+
+    def _ended(self, worker: Worker) -> None:
+        if worker not in self._workers:
+            return
+        if worker.connection.poll():  # what it sent before it ended first (the end of the pipe last)
+            self._readable(worker)
+            return
+        self._lost(worker)
+        self._step()
+
     def _start_workers(self) -> None:
         while len(self._workers) < self.processes and self._broken is None:
             try:
-                self._workers.append(Worker.spawn(self._context, self.function, self._lifeline_reader))
+                worker = Worker.spawn(self._context, self.function, self._lifeline_reader)
             except OSError as error:  # no process could be made (memory, process limit)
                 logger.warning("No extraction worker could be started (%s); trying again in %g s", error, RESTART_WAIT)
                 self._failed_start(f"no extraction worker could be started: {error}")
                 return
+            self._workers.append(worker)
+            self._watch(worker)
 
     def _dispatch(self) -> None:
         for worker in list(self._workers):
@@ -181,7 +259,7 @@ class ExtractionPool:
                 except Exception as error:  # arguments that do not pickle
                     task.future.set_exception(error)
                     continue
-                if worker.tasks and len(task.payload) > AHEAD_BYTES:
+                if worker.tasks and (len(task.payload) > AHEAD_BYTES or (self.loop is not None and worker.unread())):
                     self._put_back([task])
                     break
                 try:
@@ -221,9 +299,7 @@ class ExtractionPool:
         return None
 
     def _wait(self) -> None:
-        deadline = min((worker.deadline for worker in self._workers), default=math.inf)
-        if len(self._workers) < self.processes and self._broken is None:
-            deadline = min(deadline, time.monotonic() + RESTART_WAIT)
+        deadline = self._next_deadline()
         timeout = None if deadline == math.inf else max(0.0, deadline - time.monotonic())
         handles: list[Any] = [self._wake_reader]
         for worker in self._workers:
@@ -279,6 +355,7 @@ class ExtractionPool:
         """Take a dead (or out of time) worker away, the page it was on failed (a page it had not
         begun goes to another); another worker takes its place."""
         self._workers.remove(worker)
+        self._unwatch(worker)
         worker.end()
         self.replaced += 1
         if worker.tasks:

@@ -9,9 +9,12 @@ killed). No settings.
 
 from __future__ import annotations
 
+import fcntl
 import math
 import os
 import signal
+import struct
+import termios
 import threading
 import traceback
 from collections import deque
@@ -47,14 +50,21 @@ class Worker:
         process = context.Process(target=serve, args=(function, theirs, lifeline), name="harvester-extraction", daemon=True)
         # A spawned process starts with this thread's signal mask: with SIGINT blocked, a Ctrl-C
         # cannot interrupt the worker before it ignores SIGINT itself. The resource tracker unblocks
-        # SIGINT in the thread that launches it, so it is launched first.
+        # SIGINT in the thread that launches it, so it is launched first. The mask is given back
+        # after: this thread may be the crawl's main thread, whose Ctrl-C must not be lost (one
+        # that came meanwhile is delivered then).
         resource_tracker.ensure_running()
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             process.start()
         finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             theirs.close()
         return cls(process, ours)
+
+    def unread(self) -> int:
+        """Bytes sent to the worker that it has not read yet (with the kernel's overhead)."""
+        return struct.unpack("i", fcntl.ioctl(self.connection.fileno(), termios.TIOCOUTQ, b"\0\0\0\0"))[0]
 
     def kill(self) -> None:
         if self.process.is_alive():
