@@ -12,6 +12,7 @@ in the order the pages were given, so that the corpus takes the documents in the
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
@@ -103,11 +104,14 @@ def _stored_document(headers: dict[str, str], text: bytes, url: str, site: str |
 class PageReader:
     """Reads pages, in the order given, in a pool of `workers` processes (started at once) a few
     pages ahead of the caller, each page with `timeout` seconds at most; with no workers, here
-    (no time limit)."""
+    (no time limit). The pool is supervised by a loop of the caller's thread, run while the caller
+    hands in a page or waits for one: no second thread takes the interpreter lock for every page
+    from the caller's own work (reading the captures, writing the corpus)."""
 
     def __init__(self, workers: int, timeout: float | None = None) -> None:
         self.workers = workers
-        self.pool = ExtractionPool(workers, read_page, timeout) if workers > 0 else None
+        self.loop = asyncio.new_event_loop()
+        self.pool = ExtractionPool(workers, read_page, timeout, self.loop) if workers > 0 else None
         if self.pool is not None:
             self.pool.start()
 
@@ -125,14 +129,23 @@ class PageReader:
         pending: deque[Future[Result]] = deque()
         for job in jobs:
             pending.append(self.pool.submit(job))
+            # Results in, the next pages out, without waiting.
+            self.loop.run_until_complete(asyncio.sleep(0))
             if len(pending) >= self.workers * AHEAD:
-                yield _outcome(pending.popleft())
+                yield self._outcome(pending.popleft())
         while pending:
-            yield _outcome(pending.popleft())
+            yield self._outcome(pending.popleft())
+
+    def _outcome(self, future: Future[Result]) -> Result:
+        if not future.done():
+            # Waits for the page, whatever it ended with (_outcome reads that).
+            self.loop.run_until_complete(asyncio.wait([asyncio.wrap_future(future, loop=self.loop)]))
+        return _outcome(future)
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.close()
+        self.loop.close()
 
 
 def read_pages(jobs: Iterable[Job], workers: int, timeout: float | None = None) -> Iterator[Result]:
