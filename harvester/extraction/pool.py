@@ -10,12 +10,13 @@ worker takes the dead one's place and no other page is touched (one waiting in t
 pipe goes to another). The supervisor owns the workers: it dispatches pages, collects results,
 keeps the time limits and replaces workers. Given an asyncio `loop` (the crawl's), the supervisor
 is that loop: the workers' pipes are its readers and their time limits its timers, and `submit()`
-and `close()` are called on its thread. Else it is a thread of its own (the rebuild, which has no
-loop). In a crawl the loop is better: a second thread taking the interpreter lock for every page
-slowed all of the reactor's work (bench/README.md). Workers start with the first page (or
-`start()`), and `close()` ends them within a few seconds, killing a busy one. A script that starts
-a crawl itself must do so under `if __name__ == "__main__":`, as with any `multiprocessing` pool.
-No settings: the callers read EXTRACTION_PROCESSES and EXTRACTION_TIMEOUT.
+and `close()` are called on its thread (the crawl's reactor; the rebuild runs one of its own). Else
+it is a thread of its own (a Twisted reactor without asyncio). The loop is better: a second thread
+taking the interpreter lock for every page slowed all of the reactor's work (bench/README.md).
+Workers start with the first page (or `start()`), and `close()` ends them within a few seconds,
+killing a busy one. A script that starts a crawl itself must do so under `if __name__ ==
+"__main__":`, as with any `multiprocessing` pool. No settings: the callers read
+EXTRACTION_PROCESSES and EXTRACTION_TIMEOUT.
 """
 
 from __future__ import annotations
