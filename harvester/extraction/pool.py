@@ -96,7 +96,9 @@ class ExtractionPool:
         self._thread: threading.Thread | None = None
         self._workers: list[Worker] = []  # the supervisor's alone
         self._failed_starts = 0
-        self._timer: asyncio.TimerHandle | None = None  # with a loop: the next time limit or restart
+        # With a loop: its timer for the next time limit or restart, and when that is (monotonic).
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_at = math.inf
         self._wake_reader, self._wake_writer = os.pipe()
         os.set_blocking(self._wake_reader, False)
         os.set_blocking(self._wake_writer, False)
@@ -199,19 +201,19 @@ class ExtractionPool:
             logger.exception("The extraction pool failed")
             self._break("the extraction pool failed")
         deadline = self._next_deadline()
-        if self._timer is not None and self._timer.when() != deadline:
+        if self._timer is not None and self._timer_at != deadline:
             self._timer.cancel()
             self._timer = None
         if self._timer is None and deadline != math.inf:
-            self._timer = self.loop.call_at(deadline, self._timed_out)
+            # A delay, not the loop's own clock: another loop (uvloop) may count time otherwise.
+            self._timer, self._timer_at = self.loop.call_later(max(0.0, deadline - time.monotonic()), self._timed_out), deadline
 
     def _timed_out(self) -> None:
         self._timer = None
         self._step()
 
     def _next_deadline(self) -> float:
-        """The first worker's time limit, or when to try again to start a worker (monotonic time,
-        which the asyncio loop's clock also is)."""
+        """The first worker's time limit, or when to try again to start a worker (monotonic time)."""
         deadline = min((worker.deadline for worker in self._workers), default=math.inf)
         if len(self._workers) < self.processes and self._broken is None:
             deadline = min(deadline, time.monotonic() + RESTART_WAIT)
