@@ -150,8 +150,8 @@ class ExtractionPool:
             for worker in self._workers:
                 self._unwatch(worker)
             self._shut_down()
-        self._wake()
-        if thread is not None:
+        elif thread is not None:
+            self._wake()
             thread.join(STOP_WAIT + KILL_WAIT * (self.processes + 1))
             if thread.is_alive():
                 logger.error("The extraction pool did not end in time; its workers end with this process")
@@ -262,7 +262,7 @@ class ExtractionPool:
                 except Exception as error:  # arguments that do not pickle
                     task.future.set_exception(error)
                     continue
-                if worker.tasks and (len(task.payload) > AHEAD_BYTES or (self.loop is not None and worker.unread())):
+                if worker.tasks and (len(task.payload) > AHEAD_BYTES or (self.loop is not None and not worker.pipe_empty())):
                     self._put_back([task])
                     break
                 try:

@@ -62,9 +62,14 @@ class Worker:
             theirs.close()
         return cls(process, ours)
 
-    def unread(self) -> int:
-        """Bytes sent to the worker that it has not read yet (with the kernel's overhead)."""
-        return struct.unpack("i", fcntl.ioctl(self.connection.fileno(), termios.TIOCOUTQ, b"\0\0\0\0"))[0]
+    def pipe_empty(self) -> bool:
+        """The worker has read all it was sent; False where the kernel cannot tell (TIOCOUTQ on a
+        socket is Linux's)."""
+        try:
+            unread = struct.unpack("i", fcntl.ioctl(self.connection.fileno(), termios.TIOCOUTQ, b"\0\0\0\0"))[0]
+        except OSError:
+            return False
+        return unread == 0
 
     def kill(self) -> None:
         if self.process.is_alive():
