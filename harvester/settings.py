@@ -180,9 +180,10 @@ CAPTURE_DEDUP_CLASS = "harvester.capture.dedup.SqliteDedupIndex"  # the payload 
 CAPTURE_DEDUP_INDEX = "dedup.sqlite3"  # the SQLite index's file, in CAPTURE_DIR
 CAPTURE_DEDUP_MIN_SIZE = 1  # payloads smaller than this (empty ones) are always stored in full
 CAPTURE_SYNC_EVERY = 100  # exchanges between fsyncs of the WARC (and dedup index commits)
-# Records written on a thread of their own instead of the reactor's (capture/thread.py): for a
-# disk whose flushes are slow enough to stall the crawl; slower on a local disk.
-CAPTURE_THREAD = False
+# Where the records are built, gzipped and written: a process of their own, on another core than
+# the crawl's (capture/process.py); "harvester.capture.thread.Inline" on the reactor thread (one
+# core), "harvester.capture.thread.WriterThread" on a thread (a disk slow to flush).
+CAPTURE_WRITES = "harvester.capture.process.WriterProcess"
 CAPTURE_INDEX = True  # write indexes/<file>.cdxj of each WARC as it is written
 CAPTURE_CONVERSIONS = True  # write each document's text as a conversion record
 CAPTURE_METADATA = False  # a metadata record per page (outlinks, hops, fetch time); archive crawls turn it on

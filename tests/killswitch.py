@@ -2,7 +2,9 @@
 an outright kill leaves behind. Loaded as an extension; the setting KILL_AT says where:
 
 - "fetch:N": as the N-th article request reaches the downloader (others are in flight);
-- "warc:N": in the middle of the N-th write to a WARC file (a record half written);
+- "warc:N": in the middle of the N-th write to a WARC file (a record half written), the crawl
+  killed (its capture writer process with it);
+- "writer:N": the same, but only the process that writes the WARC files dies (the crawl goes on);
 - "corpus:N": in the middle of writing the N-th document's temp file;
 - "manifest:N": in the middle of the N-th manifest line (a torn line);
 - "listed:N": right after the N-th manifest line is written whole (the document listed, its
@@ -26,7 +28,11 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 
 
-def die() -> None:
+def die(crawl: int | None = None) -> None:
+    """SIGKILL this process, and the crawl's first if `crawl` is another (this is its capture
+    writer process)."""
+    if crawl is not None and crawl != os.getpid():
+        os.kill(crawl, signal.SIGKILL)
     os.kill(os.getpid(), signal.SIGKILL)
 
 
@@ -41,7 +47,7 @@ class TornFile:
         if self._switch.count() and len(data) > 1:
             self._handle.write(data[: len(data) // 2])
             self._handle.flush()
-            die()
+            self._switch.die()
         return self._handle.write(data)
 
     def __enter__(self) -> TornFile:
@@ -57,6 +63,10 @@ class TornFile:
 class KillSwitch:
     def __init__(self, where: str, at: int) -> None:
         self.where, self.at, self.seen = where, at, 0
+        self.crawl = os.getpid()
+
+    def die(self) -> None:
+        die(None if self.where == "writer" else self.crawl)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> KillSwitch:
@@ -75,11 +85,11 @@ class KillSwitch:
 
     def request_reached_downloader(self, request: Request) -> None:
         if request.meta.get("article") and self.count():
-            die()
+            self.die()
 
     def watched(self, path: str, mode: str) -> bool:
         name = Path(path).name
-        if self.where == "warc":
+        if self.where in ("warc", "writer"):
             return name.endswith(".warc.gz.open")
         if self.where == "corpus":
             return name.startswith(".") and name.endswith(".txt.tmp")
@@ -116,11 +126,11 @@ class KillSwitch:
             if switch.where == "listed":
                 written = real_os_write(fd, data)
                 if switch.count():
-                    die()
+                    switch.die()
                 return written
             if len(data) > 1 and switch.count():
                 real_os_write(fd, bytes(data[: len(data) // 2]))
-                die()
+                switch.die()
             return real_os_write(fd, data)
 
         os.open, os.write = os_open, os_write

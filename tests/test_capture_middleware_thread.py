@@ -1,4 +1,4 @@
-"""The capture middleware's writer thread (CAPTURE_THREAD): records are built, gzipped and written there while the
+"""The capture middleware's writer thread (CAPTURE_WRITES "harvester.capture.thread.WriterThread"): records are built, gzipped and written there while the
 loop goes on; they keep the order of the exchanges; its errors reach process_response's caller;
 the SQLite dedup index and conversions work through it; closing drains it.
 
@@ -93,9 +93,9 @@ def records(folder: Path) -> list[tuple[str, str | None, int, bytes]]:
 @pytest.fixture
 def middleware(tmp_path: Path) -> Iterator[CaptureMiddleware]:
     writer = NotingWriter(tmp_path / "warc")
-    capture = CaptureMiddleware(get_crawler(), writer, None, index=False, threaded=True)
+    capture = CaptureMiddleware(get_crawler(), writer, None, index=False, writes=WriterThread)
     yield capture
-    capture._writes.shutdown()
+    capture._writes.finish(lambda: None)
 
 
 def test_records_are_written_on_the_writer_thread_while_the_loop_runs(middleware: CaptureMiddleware) -> None:
@@ -199,13 +199,13 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 def test_a_full_disk_raises_to_the_caller_of_process_response(small_disk: Path) -> None:
-    capture = CaptureMiddleware(get_crawler(), NotingWriter(small_disk), None, index=False, threaded=True)
+    capture = CaptureMiddleware(get_crawler(), NotingWriter(small_disk), None, index=False, writes=WriterThread)
     request, response = exchange("http://example.org/huge", page(os.urandom(512 * 1024)))
     try:
         with pytest.raises(OSError) as raised:
             asyncio.run(capture.process_response(request, response))
     finally:
-        capture._writes.shutdown()
+        capture._writes.finish(lambda: None)
     assert raised.value.errno == errno.ENOSPC
     assert "capture" not in request.meta
     assert capture.stats.get_value("capture/records_written") is None
@@ -219,7 +219,7 @@ def crawler_settings(folder: Path, **overrides: Any) -> dict[str, Any]:
 
 def test_the_sqlite_dedup_index_made_on_the_loop_thread_works_on_the_writer_thread(tmp_path: Path) -> None:
     folder = tmp_path / "warc"
-    crawler = get_crawler(settings_dict=crawler_settings(folder, CAPTURE_SYNC_EVERY=1, CAPTURE_THREAD=True))
+    crawler = get_crawler(settings_dict=crawler_settings(folder, CAPTURE_SYNC_EVERY=1, CAPTURE_WRITES="harvester.capture.thread.WriterThread"))
     capture = CaptureMiddleware.from_crawler(crawler)
     assert isinstance(capture._writes, WriterThread)
     body = b"<p>the same page under two addresses</p>"
@@ -270,11 +270,10 @@ def test_closing_writes_everything_queued_first(middleware: CaptureMiddleware) -
     assert [uri for type, uri, _, _ in records(folder) if type == "response"] == [request.url for request, _ in pairs]
 
 
-def test_by_default_records_are_written_on_the_caller_s_thread_before_the_response_goes_on(tmp_path: Path) -> None:
-    """Without CAPTURE_THREAD the writes run inline: no second thread runs Python beside the reactor."""
+def test_inline_records_are_written_on_the_caller_s_thread_before_the_response_goes_on(tmp_path: Path) -> None:
+    """With Inline the writes run on the caller's thread: no second thread runs Python beside the reactor."""
     folder = tmp_path / "warc"
-    crawler = get_crawler(settings_dict=crawler_settings(folder))
-    assert crawler.settings.getbool("CAPTURE_THREAD") is False
+    crawler = get_crawler(settings_dict=crawler_settings(folder, CAPTURE_WRITES="harvester.capture.thread.Inline"))
     capture = CaptureMiddleware.from_crawler(crawler)
     writer = NotingWriter(folder)
     capture.writer, capture.factory = writer, writer.factory

@@ -21,9 +21,9 @@ def test_calls_run_in_order_on_one_thread_and_come_back_to_the_loop_thread() -> 
         return value * 2
 
     async def main() -> tuple[list[int], int]:
-        writer = WriterThread("capture-writer")
+        writer = WriterThread(None)
         results = await asyncio.gather(*(writer.run(work, n) for n in range(50)))
-        writer.shutdown()
+        writer.finish(lambda: None)
         return results, threading.get_ident()
 
     results, loop_thread = asyncio.run(main())
@@ -55,7 +55,7 @@ def test_results_ready_together_reach_the_loop_in_one_wake_up() -> None:
         assert finished.wait(10)  # the loop's thread is held until the thread has done them all
         results = await asyncio.gather(first, *rest, last)
         hand_outs = writer.hand_outs
-        writer.shutdown()
+        writer.finish(lambda: None)
         return hand_outs, results[1:-1]
 
     hand_outs, results = asyncio.run(main())
@@ -67,12 +67,12 @@ def test_an_exception_in_the_thread_is_raised_to_the_awaiting_coroutine_and_the_
         raise OSError(28, "No space left on device")
 
     async def main() -> int:
-        writer = WriterThread("capture-writer")
+        writer = WriterThread(None)
         with pytest.raises(OSError) as raised:
             await writer.run(fail)
         assert raised.value.errno == 28
         value = await writer.run(int, "7")
-        writer.shutdown()
+        writer.finish(lambda: None)
         return value
 
     assert asyncio.run(main()) == 7
@@ -82,10 +82,10 @@ def test_shutdown_finishes_every_call_queued() -> None:
     done: list[int] = []
 
     async def main() -> list[int]:
-        writer = WriterThread("capture-writer")
+        writer = WriterThread(None)
         tasks = [asyncio.ensure_future(writer.run(done.append, n)) for n in range(30)]
         await asyncio.sleep(0)
-        writer.shutdown()  # on the loop thread, as spider_closed: blocks until the queue is done
+        writer.finish(lambda: None)  # on the loop thread, as spider_closed: blocks until the queue is done
         assert done == list(range(30))
         await asyncio.gather(*tasks)
         return done
@@ -104,14 +104,14 @@ def fail():
 
 async def main():
     found = {"asyncio": is_asyncio_available(), "reactor_thread": threading.get_ident()}
-    writer = WriterThread("capture-writer")
+    writer = WriterThread(None)
     found["value"], found["worker"] = await writer.run(work, 21)
     found["resumed_on"] = threading.get_ident()
     try:
         await writer.run(fail)
     except OSError as error:
         found["errno"] = error.errno
-    writer.shutdown()
+    writer.finish(lambda: None)
     return found
 """
 

@@ -116,6 +116,30 @@ def test_sigkill_anywhere_then_resume_gives_every_document_once(replica: str, tm
         assert (record.type, record.headers["WARC-Record-ID"]) == ("response", row["warc"]["record_id"])
 
 
+def test_a_dead_capture_writer_stops_the_crawl_and_resume_gives_every_document_once(replica: str, tmp_path: Path) -> None:
+    """The process that writes the WARC files dies mid-write (the OOM killer, say), the crawl does
+    not: it stops on its own, says why, and --resume fetches again what was not captured."""
+    extensions = {**project_settings.EXTENSIONS, "tests.killswitch.KillSwitch": 0}
+    stopped = run_harvester(
+        *crawl_args(tmp_path, "mofa_en", settings=["KILL_AT=writer:30", f"EXTENSIONS={json.dumps(extensions)}"]), proxy=replica
+    )
+    assert stopped.returncode == 3, stopped.stderr[-3000:]
+    assert "the capture writer process died (killed by signal 9)" in stopped.stderr
+    assert "stopped (capture_failed) during mofa_en; `--resume` continues it" in stopped.stderr
+    assert list((tmp_path / "warc").glob("*.warc.gz.open"))  # its half-written record, left for the next crawl
+    assert not (tmp_path / "state/jobs/mofa_en").exists()  # its queue may lack the pages not captured
+
+    crawl(tmp_path, "mofa_en", proxy=replica, options=["--resume"])
+    rows = check_corpus(tmp_path / "corpus")
+    assert {row["canonical_url"] for row in rows} == expected_urls("m_5676")
+    assert [row["seq"] for row in rows] == list(range(len(rows)))
+    assert not list((tmp_path / "warc").glob("*.open"))
+    warcio_check(tmp_path / "warc")
+    for row in rows:
+        record = record_at(tmp_path / "warc", row["warc"]["file"], row["warc"]["offset"])
+        assert (record.type, record.headers["WARC-Record-ID"]) == ("response", row["warc"]["record_id"])
+
+
 def test_a_second_crawl_of_the_same_folder_is_refused(replica: str, tmp_path: Path) -> None:
     # Paced so that it is still crawling when the second has started up, on a loaded machine too.
     first = start(tmp_path, replica, "mofa_en", settings=[*SLOW, "DOWNLOAD_DELAY=1.0"])

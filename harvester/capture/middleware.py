@@ -10,23 +10,27 @@ does: signal `write_failed`).
 Settings: CAPTURE_ENABLED, CAPTURE_DIR, CAPTURE_PREFIX, CAPTURE_MAX_FILE_SIZE, CAPTURE_GZIP_LEVEL,
 CAPTURE_DIGEST, CAPTURE_OPERATOR, CAPTURE_CRAWL_ID, CAPTURE_DEDUP, CAPTURE_DEDUP_MIN_SIZE,
 CAPTURE_DEDUP_CLASS (the digest index, capture/dedup.py), CAPTURE_SYNC_EVERY, CAPTURE_INDEX,
-CAPTURE_THREAD. Per request, `meta["dont_capture"]` skips it; the record of the response is left
+CAPTURE_WRITES. Per request, `meta["dont_capture"]` skips it; the record of the response is left
 in `meta["capture"]` (a WarcRef), its date in `meta["capture_date"]` and its payload's digest
 (WARC-Payload-Digest) in `meta["capture_digest"]`.
 Read from meta: `revisit_of` (a 304 becomes a server-not-modified revisit of that record) and
 `truncated` (WARC-Truncated: length).
 
 The work of each exchange (digests, dedup lookups, gzip, write, index lines, fsync) runs where
-capture/thread.py says: on the reactor thread (the default), or with CAPTURE_THREAD on the
-middleware's writer thread, which process_response awaits. Either way one thread touches the
-writer, the files and the dedup index, in the order the exchanges came; the stats are counted on
-the reactor thread, and errors reach process_response's caller as if the work had run there.
+CAPTURE_WRITES says: in a process of its own (capture/process.py, the default), on the reactor
+thread, or on a writer thread (capture/thread.py); process_response awaits it. Either way one
+thread touches the writer, the files and the dedup index, in the order the exchanges came; the
+stats are counted on the reactor thread, and errors reach process_response's caller as if the work
+had run there. If the writes can no longer run (their process died), the crawl stops
+("capture_failed"): its job is not kept, and `--resume` starts over, the crawl state skipping what
+was finished.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +39,7 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import build_from_crawler, load_object
 
 import harvester
@@ -44,12 +49,15 @@ from harvester.capture.handler import WIRE_META
 from harvester.capture.index import index_folder
 from harvester.capture.message import WireError, stored_request, stored_response
 from harvester.capture.records import NOT_MODIFIED_PROFILE, Original, RecordFactory, WarcRecord, WarcRef, warc_date
-from harvester.capture.thread import Inline, WriterThread
+from harvester.capture.process import WritesFailed
+from harvester.capture.thread import Inline, Writes
 from harvester.capture.wire import WireLog, utc_now
 from harvester.capture.writer import WarcFileWriter, WarcInfo, repair_folder
 from harvester.files import disk_full
 
 logger = logging.getLogger(__name__)
+
+FINISH_REASON = "capture_failed"  # the crawl stopped: its captures could no longer be written
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,7 @@ class CaptureMiddleware:
         dedup_min_size: int = 1,
         sync_every: int = 100,
         index: bool = True,
-        threaded: bool = False,
+        writes: Callable[[object], Writes] = Inline,
     ) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
@@ -84,10 +92,11 @@ class CaptureMiddleware:
         self.sync_every = sync_every
         self.index = index
         self._unsynced = 0
-        # Where the writes run: one thread either way (the reactor's, or the writer thread, FIFO),
-        # so records go to the files in the order the exchanges came, and only that thread
-        # touches the writer, the dedup index and the files.
-        self._writes: Inline | WriterThread = WriterThread("capture-writer") if threaded else Inline()
+        # Where the writes run: one thread (the reactor's, a writer thread or a writer process's),
+        # first in, first out, so records go to the files in the order the exchanges came, and
+        # only that thread touches the writer, the dedup index and the files.
+        self._writes = writes(self)
+        self._failed = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CaptureMiddleware:
@@ -122,30 +131,27 @@ class CaptureMiddleware:
             dedup_min_size=settings.getint("CAPTURE_DEDUP_MIN_SIZE"),
             sync_every=settings.getint("CAPTURE_SYNC_EVERY"),
             index=settings.getbool("CAPTURE_INDEX"),
-            threaded=settings.getbool("CAPTURE_THREAD"),
+            writes=load_object(settings.get("CAPTURE_WRITES")),
         )
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
 
     def spider_closed(self) -> None:
         # Everything queued is written (and its errors raised) before the files are closed.
-        self._writes.shutdown()
-        self.writer.close()
-        if self.dedup is not None:
-            try:
-                self.dedup.commit()
-            except Exception as error:
-                if not disk_full(error):
-                    raise
-                # Harmless: the payloads it would name are captured in full the next time.
-                logger.error("The digest index could not keep its last entries: %s", error, extra={"crawler": self.crawler})
-                self.crawler.signals.send_catch_log(signal=harvester_signals.write_failed, error=error)
-            self.dedup.close()
+        try:
+            indexes, dedup_error = self._writes.finish(self._close)
+        except WritesFailed as error:
+            self._writes_failed(error)
+            indexes, dedup_error = 0, None
+        if dedup_error is not None:
+            # Harmless: the payloads it would name are captured in full the next time.
+            logger.error("The digest index could not keep its last entries: %s", dedup_error, extra={"crawler": self.crawler})
+            self.crawler.signals.send_catch_log(signal=harvester_signals.write_failed, error=dedup_error)
         if self.index:
             # The writer indexed its files; a file repaired at start-up (or whose index could
             # not be written) is indexed from the file now.
             indexed, failed = index_folder(self.writer.folder)
-            self.stats.inc_value("capture/indexes_written", len(self.writer.indexes) + len(indexed))
+            self.stats.inc_value("capture/indexes_written", indexes + len(indexed))
             for path, error in failed:
                 self.stats.inc_value("capture/indexes_failed")
                 if disk_full(error):
@@ -154,6 +160,33 @@ class CaptureMiddleware:
                     self.crawler.signals.send_catch_log(signal=harvester_signals.write_failed, error=error)
                 else:
                     logger.error("No CDXJ index for %s: %s", path, error, extra={"crawler": self.crawler})
+
+    def _close(self) -> tuple[int, OSError | None]:
+        """Where the writes run, last: close the files and the dedup index; the number of indexes
+        written, and the dedup index's full-disk error if its last commit met one."""
+        self.writer.close()
+        error = None
+        if self.dedup is not None:
+            try:
+                self.dedup.commit()
+            except Exception as raised:
+                if not disk_full(raised):
+                    raise
+                error = raised
+            self.dedup.close()
+        return len(self.writer.indexes), error
+
+    def _writes_failed(self, error: WritesFailed) -> None:
+        """The writes cannot run any more: count it, say it once, stop the crawl."""
+        self.stats.inc_value("capture/writes_failed")
+        if self._failed:
+            return
+        self._failed = True
+        logger.error("%s: the crawl stops; `--resume` fetches again what was not captured", error,
+                     extra={"crawler": self.crawler})
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None and engine.running:
+            deferred_from_coro(engine.close_spider_async(reason=FINISH_REASON))
 
     def process_request(self, request: Request) -> None:
         request.meta["capture_date"] = utc_now()
@@ -177,6 +210,9 @@ class CaptureMiddleware:
             self.stats.inc_value("capture/skipped/unreadable")
             logger.warning("Not captured: %s: %s", request.url, error, extra={"crawler": self.crawler})
             return response
+        except WritesFailed as error:
+            self._writes_failed(error)
+            raise
         self._count(written)
         request.meta["capture"] = ref
         request.meta["capture_date"] = wire.started
@@ -220,7 +256,11 @@ class CaptureMiddleware:
     ) -> WarcRef | None:
         """Write derived text beside the capture `refers_to` names; with `dedup`, None when this
         URI's identical text is already in the captures."""
-        ref, written = await self._writes.run(self._write_conversion, uri, text, refers_to, extra, dedup)
+        try:
+            ref, written = await self._writes.run(self._write_conversion, uri, text, refers_to, extra, dedup)
+        except WritesFailed as error:
+            self._writes_failed(error)
+            raise
         if ref is None:
             self.stats.inc_value("capture/conversions_known")
         self._count(written)
@@ -243,7 +283,11 @@ class CaptureMiddleware:
     async def write_record(self, record: WarcRecord) -> WarcRef:
         """Write a record made elsewhere (a page's metadata record, capture/metadata.py) on the
         writes of the captures, in turn with them."""
-        ref, written = await self._writes.run(self._write_record, record)
+        try:
+            ref, written = await self._writes.run(self._write_record, record)
+        except WritesFailed as error:
+            self._writes_failed(error)
+            raise
         self._count(written)
         return ref
 

@@ -1,12 +1,12 @@
-"""Where the capture's writes run: on the reactor thread as each is asked for (`Inline`, the
-default), or on a writer thread of their own (`WriterThread`, CAPTURE_THREAD), where calls run one
-after another, in the order they came, and each is awaited on the reactor thread; the results ready
-at one time reach the reactor in one wake-up.
+"""Where the capture's writes run (CAPTURE_WRITES; the default, a process of their own, is
+capture/process.py): on the reactor thread as each is asked for (`Inline`), or on a writer thread
+(`WriterThread`), where calls run one after another, in the order they came, and each is awaited
+on the reactor thread; the results ready at one time reach the reactor in one wake-up.
 
-Inline is the default because a second thread running Python in the crawl's interpreter costs the
-reactor more than the work it takes away: the reactor waits for the interpreter lock, and its own
-code runs slower beside it (in capture-only crawls of the bench site, 1.6x the reactor's CPU for
-the same pages). The thread is for a disk whose flushes take long enough to stall the crawl.
+A second thread running Python in the crawl's interpreter costs the reactor more than the work it
+takes away: the reactor waits for the interpreter lock, and its own code runs slower beside it (in
+capture-only crawls of the bench site, 1.6x the reactor's CPU for the same pages). Inline is for a
+machine with one core, the thread for a disk whose flushes take long enough to stall the crawl.
 
 Lighter on the reactor thread than a thread pool whose every future wakes the event loop on its
 own (asyncio.wrap_future, reactor.callFromThread per result): a result is put in a list, and only
@@ -21,24 +21,38 @@ import asyncio
 import threading
 from collections.abc import Callable
 from queue import SimpleQueue
-from typing import Any
+from typing import Any, Protocol
 
 from scrapy.utils.asyncio import is_asyncio_available
 from twisted.internet.defer import Deferred
 
 
+class Writes(Protocol):
+    """Where the capture's writes run (CAPTURE_WRITES): made with the object whose methods they
+    run; `run` awaits one call, `finish` runs the last and stops."""
+
+    async def run(self, function: Callable[..., Any], *args: Any) -> Any: ...
+
+    def finish(self, function: Callable[..., Any]) -> Any: ...
+
+
 class Inline:
-    """Runs each call at once, on the caller's thread; WriterThread's interface."""
+    """Runs each call at once, on the caller's thread; the interface of every CAPTURE_WRITES
+    class, made with the object whose methods it runs."""
+
+    def __init__(self, owner: object = None) -> None:
+        pass
 
     async def run(self, function: Callable[..., Any], *args: Any) -> Any:
         return function(*args)
 
-    def shutdown(self) -> None:
-        pass
+    def finish(self, function: Callable[..., Any]) -> Any:
+        """Run `function()` last, after every call made, and stop; its result."""
+        return function()
 
 
 class WriterThread:
-    def __init__(self, name: str) -> None:
+    def __init__(self, owner: object = None, name: str = "capture-writer") -> None:
         self.name = name
         self._calls: SimpleQueue[tuple[Callable[..., Any], tuple[Any, ...], Any] | None] = SimpleQueue()
         self._ready: list[tuple[Any, bool, Any]] = []
@@ -59,14 +73,15 @@ class WriterThread:
         self._calls.put((function, args, waiter))
         return await waiter
 
-    def shutdown(self) -> None:
-        """Let every call queued finish, then stop the thread."""
+    def finish(self, function: Callable[..., Any]) -> Any:
+        """Let every call queued finish, stop the thread, then run `function()`; its result."""
         if self._thread is not None:
             self._calls.put(None)
             self._thread.join()
             self._thread = None
         # Results the reactor was not woken for any more (it is closing): hand them out now.
         self._hand_out()
+        return function()
 
     def _work(self) -> None:
         while (call := self._calls.get()) is not None:

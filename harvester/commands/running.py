@@ -39,7 +39,7 @@ from harvester.state.stopping import StopSignals
 logger = logging.getLogger(__name__)
 
 # Finish reasons after which the run stops instead of going on to the next site.
-STOPPED = ("shutdown", "disk_full")
+STOPPED = ("shutdown", "disk_full", "capture_failed")
 
 
 def crawl(
@@ -120,7 +120,8 @@ async def crawl_site(
         return {"finish_reason": "disk_full", "state/disk_full": f"could not start: {error}"}
     stats = crawler.stats.get_stats()
     if job is not None:
-        close_job(job, stats.get("finish_reason"), writes_failed=bool(stats.get("state/disk_full/writes_failed")))
+        writes_failed = stats.get("state/disk_full/writes_failed") or stats.get("capture/writes_failed")
+        close_job(job, stats.get("finish_reason"), writes_failed=bool(writes_failed))
     return stats
 
 

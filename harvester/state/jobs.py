@@ -73,13 +73,13 @@ def intact(job: Path) -> bool:
 
 def close_job(job: Path, finish_reason: str | None, writes_failed: bool = False) -> bool:
     """Once the crawl of the job has ended (Scrapy has saved the queue): a stopped job is kept for
-    --resume, unless it was not saved whole or a write of its crawl failed for want of space. True
+    --resume, unless it was not saved whole or a write of its crawl failed (no space, no capture). True
     if kept. A finished job is not kept: nothing is left to resume."""
     if finish_reason == "finished":
         remove_job(job)
         return False
     if writes_failed:
-        logger.warning("%s: a write failed for want of space, pages may be missing from the queue: --resume starts over", job)
+        logger.warning("%s: a write failed, pages may be missing from the queue: --resume starts over", job)
         remove_job(job)
         return False
     if not intact(job):

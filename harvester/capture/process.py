@@ -1,0 +1,279 @@
+"""The capture's writes in a process of their own (`WriterProcess`, CAPTURE_WRITES' default).
+
+A crawl's reactor thread is its serial step: every page's Scrapy, Twisted and harvester code runs
+there, under one interpreter lock. Building, hashing, gzipping, writing and indexing the records
+is a fifth of that thread's work; in a child process it runs on another core, and the reactor
+only pickles each call to it (the exchange's bytes, once) and unpickles the small result. A
+thread would not do: it shares the lock (capture/thread.py).
+
+The child is forked at the first call, from the reactor thread, so it holds the middleware as it
+is then (its WARC writer, dedup index and record factory, none of which the crawl process uses
+again) and runs the owner's methods by name, one after another in the order they were sent: the
+records go to the files in the order of the exchanges, as inline. Results come back in the same
+order over one socket, which the crawl's asyncio loop reads; sends never block the loop (a full
+socket buffer waits for the loop to say it is writable).
+
+The child lives as long as the crawl: it ignores SIGINT and SIGTERM (a Ctrl-C or a stop reaches
+the crawl process, which closes it in order), dies with the crawl process (PR_SET_PDEATHSIG on
+Linux; elsewhere at the end of its socket), and closes the sockets and pipes it inherited (the
+crawl's connections must close when the crawl closes them). If it dies, every call waiting and
+every later one raises `WritesFailed`: the crawl stops, and `--resume` fetches again what was not
+captured.
+
+Without an asyncio loop (another Twisted reactor) the calls run inline. No settings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import gc
+import os
+import pickle
+import signal
+import socket
+import stat
+import struct
+import sys
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from scrapy.utils.asyncio import is_asyncio_available
+
+_SIZE = struct.Struct("!I")  # each message: its pickle's length, then the pickle
+_BUFFER = 4 << 20  # socket buffers: room for every exchange in flight, so sends rarely wait
+_PR_SET_PDEATHSIG = 1
+CLOSE_WAIT = 300.0  # seconds the crawl waits, at its end, for the child to close its files
+
+
+class WritesFailed(RuntimeError):
+    """The process that writes the captures is gone: nothing more can be captured."""
+
+
+class WriterProcess:
+    def __init__(self, owner: object) -> None:
+        self.owner = owner
+        self._socket: socket.socket | None = None
+        self._pid = 0
+        self._waiters: deque[asyncio.Future[Any]] = deque()
+        self._received = bytearray()
+        self._unsent = bytearray()
+        self._failed: WritesFailed | None = None
+        self._inline = False
+
+    async def run(self, function: Callable[..., Any], *args: Any) -> Any:
+        """`function(*args)` in the child (`function`: a method of the owner); its result here, or
+        its exception raised here."""
+        if self._socket is None and not self._inline:
+            if not is_asyncio_available():
+                self._inline = True
+            else:
+                self._start()
+        if self._inline:
+            return function(*args)
+        if self._failed is not None:
+            raise self._failed
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        self._send((_name(function, self.owner), args, False))
+        return await waiter
+
+    def finish(self, function: Callable[..., Any]) -> Any:
+        """Run `function()` last, after every call sent, and end the child; its result (raised
+        here if it raised). Blocks until then, at most CLOSE_WAIT seconds."""
+        if self._socket is None:
+            if self._failed is not None:
+                raise self._failed
+            return function()
+        connection, self._socket = self._socket, None
+        loop = asyncio.get_event_loop()
+        loop.remove_reader(connection.fileno())
+        loop.remove_writer(connection.fileno())
+        last = loop.create_future()
+        self._waiters.append(last)
+        self._unsent += _message((_name(function, self.owner), (), True))
+        connection.settimeout(CLOSE_WAIT)
+        try:
+            connection.sendall(self._unsent)
+            self._unsent.clear()
+            while self._waiters:
+                data = connection.recv(1 << 20)
+                if not data:
+                    break
+                self._received += data
+                self._settle()
+        except OSError:
+            pass
+        finally:
+            connection.close()
+            self._end(kill=not last.done())
+        if not last.done():
+            last.set_exception(self._failed or WritesFailed("the capture writer did not close its files in time"))
+        self._fail(self._failed or WritesFailed("the capture writer has closed"))
+        return last.result()
+
+    def _start(self) -> None:
+        ours, theirs = socket.socketpair()
+        for end in (ours, theirs):
+            end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, _BUFFER)
+            end.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, _BUFFER)
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # the child: serve until told to finish, never return into the crawl's code
+            code = 1
+            try:
+                ours.close()
+                _serve(self.owner, theirs, parent)
+                code = 0
+            except BaseException:
+                sys.excepthook(*sys.exc_info())
+            finally:
+                os._exit(code)
+        theirs.close()
+        ours.setblocking(False)
+        self._pid, self._socket = pid, ours
+        asyncio.get_running_loop().add_reader(ours.fileno(), self._readable)
+
+    def _send(self, message: Any) -> None:
+        assert self._socket is not None
+        idle = not self._unsent
+        self._unsent += _message(message)
+        if idle:
+            self._flush()
+
+    def _flush(self) -> None:
+        assert self._socket is not None
+        try:
+            sent = self._socket.send(self._unsent)
+        except BlockingIOError:
+            sent = 0
+        except OSError as error:
+            self._died(f"its socket failed: {error}")
+            return
+        del self._unsent[:sent]
+        loop = asyncio.get_running_loop()
+        if self._unsent:
+            loop.add_writer(self._socket.fileno(), self._flush)
+        else:
+            loop.remove_writer(self._socket.fileno())
+
+    def _readable(self) -> None:
+        assert self._socket is not None
+        try:
+            data = self._socket.recv(1 << 20)
+        except BlockingIOError:
+            return
+        except OSError as error:
+            data, reason = b"", f"its socket failed: {error}"
+        else:
+            reason = "it ended"
+        if not data:
+            self._died(reason)
+            return
+        self._received += data
+        self._settle()
+
+    def _settle(self) -> None:
+        received = self._received
+        while len(received) >= _SIZE.size:
+            (size,) = _SIZE.unpack_from(received)
+            if len(received) < _SIZE.size + size:
+                return
+            ok, value = pickle.loads(memoryview(received)[_SIZE.size : _SIZE.size + size])
+            del received[: _SIZE.size + size]
+            waiter = self._waiters.popleft()
+            if waiter.done():  # its caller was cancelled meanwhile
+                continue
+            if ok:
+                waiter.set_result(value)
+            else:
+                waiter.set_exception(value)
+
+    def _died(self, reason: str) -> None:
+        connection, self._socket = self._socket, None
+        if connection is not None:
+            loop = asyncio.get_running_loop()
+            loop.remove_reader(connection.fileno())
+            loop.remove_writer(connection.fileno())
+            connection.close()
+        status = self._end(kill=True)
+        self._fail(WritesFailed(f"the capture writer process died ({status or reason})"))
+
+    def _end(self, kill: bool) -> str:
+        """Reap the child (killed first with `kill`); how it ended."""
+        if not self._pid:
+            return ""
+        pid, self._pid = self._pid, 0
+        if kill:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        _, status = os.waitpid(pid, 0)
+        if os.WIFSIGNALED(status):
+            return f"killed by signal {os.WTERMSIG(status)}"
+        return f"exit {os.WEXITSTATUS(status)}"
+
+    def _fail(self, error: WritesFailed) -> None:
+        self._failed = self._failed or error
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_exception(self._failed)
+
+
+def _name(function: Callable[..., Any], owner: object) -> str:
+    if getattr(function, "__self__", None) is not owner:
+        raise TypeError(f"{function!r} is not a method of {owner!r}: only the owner's methods run in the child")
+    return function.__name__
+
+
+def _message(message: Any) -> bytes:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return _SIZE.pack(len(data)) + data
+
+
+def _serve(owner: object, connection: socket.socket, parent: int) -> None:
+    """The child: run each method named, send back its result or its exception; end after the
+    last (WriterProcess.finish)."""
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, signal.SIG_IGN)
+    signal.set_wakeup_fd(-1)  # the crawl's loop's: a signal here must not wake it
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        return  # the crawl died before the line above
+    _close_inherited(connection.fileno())
+    gc.freeze()  # what the crawl made stays shared with it, not copied page by page by the collector
+    stream = connection.makefile("rb", buffering=1 << 20)
+    while True:
+        head = stream.read(_SIZE.size)
+        if len(head) < _SIZE.size:
+            return  # the crawl is gone
+        (size,) = _SIZE.unpack(head)
+        name, args, last = pickle.loads(stream.read(size))
+        try:
+            outcome = (True, getattr(owner, name)(*args))
+        except Exception as error:
+            outcome = (False, error)
+        try:
+            data = _message(outcome)
+        except Exception as error:  # an exception that does not pickle goes back as its text
+            data = _message((False, WritesFailed(f"{type(outcome[1]).__name__}: {outcome[1]}")))
+        connection.sendall(data)
+        if last:
+            return
+
+
+def _close_inherited(keep: int) -> None:
+    for name in os.listdir("/proc/self/fd") if os.path.isdir("/proc/self/fd") else []:
+        fd = int(name)
+        if fd <= 2 or fd == keep:
+            continue
+        try:
+            mode = os.fstat(fd).st_mode
+        except OSError:
+            continue
+        if stat.S_ISSOCK(mode) or stat.S_ISFIFO(mode):
+            os.close(fd)
