@@ -184,8 +184,11 @@ class CaptureMiddleware:
         self._failed = True
         logger.error("%s: the crawl stops; `--resume` fetches again what was not captured", error,
                      extra={"crawler": self.crawler})
-        engine = self.crawler.engine
-        if engine is not None and engine.spider is not None and engine.running:
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:
+            return  # no crawl: the middleware used on its own
+        if engine.spider is not None and engine.running:
             deferred_from_coro(engine.close_spider_async(reason=FINISH_REASON))
 
     def process_request(self, request: Request) -> None:

@@ -56,15 +56,18 @@ class WriterProcess:
         self.owner = owner
         self._socket: socket.socket | None = None
         self._pid = 0
-        self._waiters: deque[asyncio.Future[Any]] = deque()
+        self._waiters: deque[asyncio.Future[Any] | _Last] = deque()
         self._received = bytearray()
         self._unsent = bytearray()
         self._failed: WritesFailed | None = None
         self._inline = False
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def run(self, function: Callable[..., Any], *args: Any) -> Any:
         """`function(*args)` in the child (`function`: a method of the owner); its result here, or
         its exception raised here."""
+        if self._failed is not None:
+            raise self._failed
         if self._socket is None and not self._inline:
             if not is_asyncio_available():
                 self._inline = True
@@ -72,8 +75,6 @@ class WriterProcess:
                 self._start()
         if self._inline:
             return function(*args)
-        if self._failed is not None:
-            raise self._failed
         waiter = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
         self._send((_name(function, self.owner), args, False))
@@ -87,30 +88,28 @@ class WriterProcess:
                 raise self._failed
             return function()
         connection, self._socket = self._socket, None
-        loop = asyncio.get_event_loop()
-        loop.remove_reader(connection.fileno())
-        loop.remove_writer(connection.fileno())
-        last = loop.create_future()
+        self._unwatch(connection)
+        last = _Last()
         self._waiters.append(last)
         self._unsent += _message((_name(function, self.owner), (), True))
         connection.settimeout(CLOSE_WAIT)
+        reason = "it ended"
         try:
             connection.sendall(self._unsent)
             self._unsent.clear()
-            while self._waiters:
-                data = connection.recv(1 << 20)
-                if not data:
-                    break
+            while self._waiters and (data := connection.recv(1 << 20)):
                 self._received += data
                 self._settle()
-        except OSError:
-            pass
+        except TimeoutError:
+            reason = f"it did not close its files within {CLOSE_WAIT:.0f} s"
+        except OSError as error:
+            reason = f"its socket failed: {error}"
         finally:
             connection.close()
-            self._end(kill=not last.done())
+            status = self._end(kill=not last.done())
         if not last.done():
-            last.set_exception(self._failed or WritesFailed("the capture writer did not close its files in time"))
-        self._fail(self._failed or WritesFailed("the capture writer has closed"))
+            last.set_exception(WritesFailed(f"the capture writer process failed ({reason}; {status})"))
+        self._fail(WritesFailed("the capture writer process has ended"))
         return last.result()
 
     def _start(self) -> None:
@@ -133,7 +132,8 @@ class WriterProcess:
         theirs.close()
         ours.setblocking(False)
         self._pid, self._socket = pid, ours
-        asyncio.get_running_loop().add_reader(ours.fileno(), self._readable)
+        self._loop = asyncio.get_running_loop()
+        self._loop.add_reader(ours.fileno(), self._readable)
 
     def _send(self, message: Any) -> None:
         assert self._socket is not None
@@ -152,11 +152,11 @@ class WriterProcess:
             self._died(f"its socket failed: {error}")
             return
         del self._unsent[:sent]
-        loop = asyncio.get_running_loop()
+        assert self._loop is not None
         if self._unsent:
-            loop.add_writer(self._socket.fileno(), self._flush)
+            self._loop.add_writer(self._socket.fileno(), self._flush)
         else:
-            loop.remove_writer(self._socket.fileno())
+            self._loop.remove_writer(self._socket.fileno())
 
     def _readable(self) -> None:
         assert self._socket is not None
@@ -193,12 +193,15 @@ class WriterProcess:
     def _died(self, reason: str) -> None:
         connection, self._socket = self._socket, None
         if connection is not None:
-            loop = asyncio.get_running_loop()
-            loop.remove_reader(connection.fileno())
-            loop.remove_writer(connection.fileno())
+            self._unwatch(connection)
             connection.close()
         status = self._end(kill=True)
         self._fail(WritesFailed(f"the capture writer process died ({status or reason})"))
+
+    def _unwatch(self, connection: socket.socket) -> None:
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.remove_reader(connection.fileno())
+            self._loop.remove_writer(connection.fileno())
 
     def _end(self, kill: bool) -> str:
         """Reap the child (killed first with `kill`); how it ended."""
@@ -220,7 +223,33 @@ class WriterProcess:
         while self._waiters:
             waiter = self._waiters.popleft()
             if not waiter.done():
-                waiter.set_exception(self._failed)
+                try:
+                    waiter.set_exception(self._failed)
+                except RuntimeError:
+                    pass  # its loop is closed: nobody awaits it
+
+
+class _Last:
+    """The waiter of `finish`'s call, which is waited for without a loop."""
+
+    def __init__(self) -> None:
+        self._outcome: tuple[bool, Any] | None = None
+
+    def done(self) -> bool:
+        return self._outcome is not None
+
+    def set_result(self, value: Any) -> None:
+        self._outcome = (True, value)
+
+    def set_exception(self, error: BaseException) -> None:
+        self._outcome = (False, error)
+
+    def result(self) -> Any:
+        assert self._outcome is not None
+        ok, value = self._outcome
+        if not ok:
+            raise value
+        return value
 
 
 def _name(function: Callable[..., Any], owner: object) -> str:
