@@ -216,3 +216,23 @@ def test_the_writer_dies_with_the_crawl(tmp_path: Path) -> None:
         assert ready == [handle], "the writer outlived the crawl"
     finally:
         os.close(handle)
+
+
+def test_the_shared_memory_holds_calls_first_in_first_out_and_never_overlaps() -> None:
+    from harvester.capture.process import _Ring
+
+    ring = _Ring(100)
+    assert ring.put(b"a" * 40) == 0
+    assert ring.put(b"b" * 40) == 40
+    assert ring.put(b"c" * 30) is None  # no room at the end, nor before the oldest: it goes inline
+    ring.release()  # a's result came back
+    assert ring.put(b"d" * 30) == 0  # wraps round, before b
+    assert ring.put(b"e" * 20) is None  # would overlap b
+    ring.release()  # b's result
+    ring.release()  # the inline c's: only d is left
+    assert ring.put(b"f" * 50) == 30
+    assert ring.memory[0:30] == b"d" * 30 and ring.memory[30:80] == b"f" * 50
+    assert ring.put(b"g" * 101) is None  # larger than it all
+    for _ in range(3):
+        ring.release()
+    assert ring.put(b"h" * 100) == 0  # empty again: from the start

@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import gc
+import mmap
 import os
 import pickle
 import signal
@@ -41,8 +42,11 @@ from typing import Any
 
 from scrapy.utils.asyncio import is_asyncio_available
 
-_SIZE = struct.Struct("!I")  # each message: its pickle's length, then the pickle
-_BUFFER = 4 << 20  # socket buffers: room for every exchange in flight, so sends rarely wait
+_SIZE = struct.Struct("!I")  # each result: its pickle's length, then the pickle
+_CALL = struct.Struct("!II")  # each call: where its pickle is in the ring, and its length
+_INLINE = 0xFFFFFFFF  # ... or that the pickle follows on the socket (it did not fit in the ring)
+_RING = 8 << 20  # bytes of memory shared with the child: room for every exchange in flight
+_BUFFER = 1 << 20  # socket buffers
 _PR_SET_PDEATHSIG = 1
 CLOSE_WAIT = 300.0  # seconds the crawl waits, at its end, for the child to close its files
 
@@ -62,6 +66,7 @@ class WriterProcess:
         self._failed: WritesFailed | None = None
         self._inline = False
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._ring = _Ring(_RING)
 
     async def run(self, function: Callable[..., Any], *args: Any) -> Any:
         """`function(*args)` in the child (`function`: a method of the owner); its result here, or
@@ -91,7 +96,7 @@ class WriterProcess:
         self._unwatch(connection)
         last = _Last()
         self._waiters.append(last)
-        self._unsent += _message((_name(function, self.owner), (), True))
+        self._unsent += self._call((_name(function, self.owner), (), True))
         connection.settimeout(CLOSE_WAIT)
         reason = "it ended"
         try:
@@ -123,7 +128,7 @@ class WriterProcess:
             code = 1
             try:
                 ours.close()
-                _serve(self.owner, theirs, parent)
+                _serve(self.owner, theirs, self._ring, parent)
                 code = 0
             except BaseException:
                 sys.excepthook(*sys.exc_info())
@@ -138,9 +143,18 @@ class WriterProcess:
     def _send(self, message: Any) -> None:
         assert self._socket is not None
         idle = not self._unsent
-        self._unsent += _message(message)
+        self._unsent += self._call(message)
         if idle:
             self._flush()
+
+    def _call(self, message: Any) -> bytes:
+        """What goes on the socket for one call: where its pickle is in the shared memory (a
+        copy there costs a twentieth of a socket's for a page), or the pickle itself."""
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        offset = self._ring.put(data)
+        if offset is None:
+            return _CALL.pack(_INLINE, len(data)) + data
+        return _CALL.pack(offset, len(data))
 
     def _flush(self) -> None:
         assert self._socket is not None
@@ -182,6 +196,7 @@ class WriterProcess:
                 return
             ok, value = pickle.loads(memoryview(received)[_SIZE.size : _SIZE.size + size])
             del received[: _SIZE.size + size]
+            self._ring.release()  # the child has read the call: its place is free
             waiter = self._waiters.popleft()
             if waiter.done():  # its caller was cancelled meanwhile
                 continue
@@ -258,12 +273,53 @@ def _name(function: Callable[..., Any], owner: object) -> str:
     return function.__name__
 
 
+class _Ring:
+    """Memory shared with the child (mapped before the fork) where the calls' pickles go, first
+    in, first out: each is released when its result comes back, the child having read it."""
+
+    def __init__(self, size: int) -> None:
+        self.memory = mmap.mmap(-1, size)
+        self.size = size
+        self._spans: deque[tuple[int, int] | None] = deque()  # each call's place, None: inline
+        self._head = self._tail = 0  # the end of the newest place, the start of the oldest
+        self._live = 0
+
+    def put(self, data: bytes) -> int | None:
+        """Copy `data` in; where, or None when there is no room."""
+        size, start = len(data), None
+        if self._live == 0:
+            start = 0 if size <= self.size else None
+        elif self._head > self._tail:  # the places in use lie in one stretch
+            start = self._head if self._head + size <= self.size else 0 if size <= self._tail else None
+        elif self._head + size <= self._tail:  # they wrapped round
+            start = self._head
+        self._spans.append(None if start is None else (start, start + size))
+        if start is None:
+            return None
+        self.memory[start : start + size] = data
+        self._head = start + size
+        self._live += 1
+        if self._live == 1:
+            self._tail = start
+        return start
+
+    def release(self) -> None:
+        if self._spans.popleft() is None:
+            return
+        self._live -= 1
+        oldest = next((span for span in self._spans if span is not None), None)
+        if oldest is None:
+            self._head = self._tail = 0
+        else:
+            self._tail = oldest[0]
+
+
 def _message(message: Any) -> bytes:
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     return _SIZE.pack(len(data)) + data
 
 
-def _serve(owner: object, connection: socket.socket, parent: int) -> None:
+def _serve(owner: object, connection: socket.socket, ring: _Ring, parent: int) -> None:
     """The child: run each method named, send back its result or its exception; end after the
     last (WriterProcess.finish)."""
     for number in (signal.SIGINT, signal.SIGTERM):
@@ -277,11 +333,12 @@ def _serve(owner: object, connection: socket.socket, parent: int) -> None:
     gc.freeze()  # what the crawl made stays shared with it, not copied page by page by the collector
     stream = connection.makefile("rb", buffering=1 << 20)
     while True:
-        head = stream.read(_SIZE.size)
-        if len(head) < _SIZE.size:
+        head = stream.read(_CALL.size)
+        if len(head) < _CALL.size:
             return  # the crawl is gone
-        (size,) = _SIZE.unpack(head)
-        name, args, last = pickle.loads(stream.read(size))
+        offset, size = _CALL.unpack(head)
+        data = stream.read(size) if offset == _INLINE else ring.memory[offset : offset + size]
+        name, args, last = pickle.loads(data)
         try:
             outcome = (True, getattr(owner, name)(*args))
         except Exception as error:
