@@ -236,3 +236,14 @@ def test_the_shared_memory_holds_calls_first_in_first_out_and_never_overlaps() -
     for _ in range(3):
         ring.release()
     assert ring.put(b"h" * 100) == 0  # empty again: from the start
+
+
+def test_on_one_core_the_writes_run_inline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    folder, pids = tmp_path / "warc", tmp_path / "pids"
+    capture = middleware(folder, pids)
+    asyncio.run(capture.process_response(*exchange("http://example.org/1", page(b"<p>1</p>"))))
+    assert child_of(capture) == 0
+    assert set(pids.read_text().split()) == {str(os.getpid())}
+    capture.spider_closed()
+    assert [uri for type, uri, _, _ in records(folder) if type == "response"] == ["http://example.org/1"]

@@ -20,7 +20,8 @@ crawl's connections must close when the crawl closes them). If it dies, every ca
 every later one raises `WritesFailed`: the crawl stops, and `--resume` fetches again what was not
 captured.
 
-Without an asyncio loop (another Twisted reactor) the calls run inline. No settings.
+Without an asyncio loop (another Twisted reactor), or on one core, the calls run inline. No
+settings.
 """
 
 from __future__ import annotations
@@ -74,7 +75,9 @@ class WriterProcess:
         if self._failed is not None:
             raise self._failed
         if self._socket is None and not self._inline:
-            if not is_asyncio_available():
+            # Without an asyncio loop nothing would read the socket; with one core, a process
+            # would only add the hand-over to the same core's work.
+            if not is_asyncio_available() or len(os.sched_getaffinity(0)) < 2:
                 self._inline = True
             else:
                 self._start()
