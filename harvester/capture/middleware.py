@@ -161,7 +161,7 @@ class CaptureMiddleware:
                 else:
                     logger.error("No CDXJ index for %s: %s", path, error, extra={"crawler": self.crawler})
 
-    def _close(self) -> tuple[int, OSError | None]:
+    def _close(self) -> tuple[int, Exception | None]:
         """Where the writes run, last: close the files and the dedup index; the number of indexes
         written, and the dedup index's full-disk error if its last commit met one."""
         self.writer.close()
