@@ -18,7 +18,7 @@ from collections.abc import Iterable
 OK = 0  # everything finished, nothing failed
 FAILED = 1  # finished, but a site, a seed, a page or an input failed for good (see the report)
 REFUSED = 2  # nothing done: bad usage or input, or the output folder is locked by another crawl
-STOPPED = 3  # stopped before the end (a signal): `--resume` continues it
+STOPPED = 3  # stopped before the end (a signal, or the capture writer died): `--resume` continues it
 DISK_FULL = 4  # stopped for want of disk space: free some, then `--resume` continues it
 BLOCKED = 5  # the site refused the crawl: rate-limited (429), blocked (403) or walled (bot wall)
 DRIFT = 6  # finished, but a site profile's rules no longer fit the pages (see the report's `drift`)
