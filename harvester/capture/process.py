@@ -231,7 +231,10 @@ class WriterProcess:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        _, status = os.waitpid(pid, 0)
+        try:
+            _, status = os.waitpid(pid, 0)
+        except ChildProcessError:
+            return "reaped by another"  # a watcher that waits for any child got it first
         if os.WIFSIGNALED(status):
             return f"killed by signal {os.WTERMSIG(status)}"
         return f"exit {os.WEXITSTATUS(status)}"
@@ -348,8 +351,8 @@ def _serve(owner: object, connection: socket.socket, ring: _Ring, parent: int) -
             outcome = (False, error)
         try:
             data = _message(outcome)
-        except Exception as error:  # an exception that does not pickle goes back as its text
-            data = _message((False, WritesFailed(f"{type(outcome[1]).__name__}: {outcome[1]}")))
+        except Exception:  # an exception that does not pickle goes back as its text
+            data = _message((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]}")))
         connection.sendall(data)
         if last:
             return
