@@ -239,7 +239,7 @@ def test_the_shared_memory_holds_calls_first_in_first_out_and_never_overlaps() -
 
 
 def test_on_one_core_the_writes_run_inline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
     folder, pids = tmp_path / "warc", tmp_path / "pids"
     capture = middleware(folder, pids)
     asyncio.run(capture.process_response(*exchange("http://example.org/1", page(b"<p>1</p>"))))

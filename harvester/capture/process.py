@@ -77,7 +77,7 @@ class WriterProcess:
         if self._socket is None and not self._inline:
             # Without an asyncio loop nothing would read the socket; with one core, a process
             # would only add the hand-over to the same core's work.
-            if not is_asyncio_available() or len(os.sched_getaffinity(0)) < 2:
+            if not is_asyncio_available() or (os.cpu_count() or 1) < 2:
                 self._inline = True
             else:
                 self._start()
