@@ -3,7 +3,8 @@
 A crawl's reactor thread is its serial step: every page's Scrapy, Twisted and harvester code runs
 there, under one interpreter lock. Building, hashing, gzipping, writing and indexing the records
 is a fifth of that thread's work; in a child process it runs on another core, and the reactor
-only pickles each call to it (the exchange's bytes, once) and unpickles the small result. A
+only pickles each call into memory shared with the child (the exchange's bytes, once: a socket's
+copy of a page cost twenty times more), sends where it is, and unpickles the small result. A
 thread would not do: it shares the lock (capture/thread.py).
 
 The child is forked at the first call, from the reactor thread, so it holds the middleware as it
@@ -11,7 +12,9 @@ is then (its WARC writer, dedup index and record factory, none of which the craw
 again) and runs the owner's methods by name, one after another in the order they were sent: the
 records go to the files in the order of the exchanges, as inline. Results come back in the same
 order over one socket, which the crawl's asyncio loop reads; sends never block the loop (a full
-socket buffer waits for the loop to say it is writable).
+socket buffer waits for the loop to say it is writable). The fork comes before any other thread of
+the crawl has work (the corpus writer's first document comes later), and Python's logging makes
+its locks anew in the child.
 
 The child lives as long as the crawl: it ignores SIGINT and SIGTERM (a Ctrl-C or a stop reaches
 the crawl process, which closes it in order), dies with the crawl process (PR_SET_PDEATHSIG on
