@@ -247,3 +247,51 @@ def test_on_one_core_the_writes_run_inline(tmp_path: Path, monkeypatch: pytest.M
     assert set(pids.read_text().split()) == {str(os.getpid())}
     capture.spider_closed()
     assert [uri for type, uri, _, _ in records(folder) if type == "response"] == ["http://example.org/1"]
+
+
+def test_a_writer_that_stops_answering_is_killed_and_the_calls_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hung disk must not hang the crawl: with calls waiting and no answer for ANSWER_WAIT
+    seconds, the writer is killed and they fail (the crawl then stops, capture_failed)."""
+    import harvester.capture.process
+
+    monkeypatch.setattr(harvester.capture.process, "ANSWER_WAIT", 1.0)
+    folder, pids = tmp_path / "warc", tmp_path / "pids"
+    capture = middleware(folder, pids)
+
+    async def main() -> tuple[int, list[Any], float]:
+        await capture.process_response(*exchange("http://example.org/1", page(b"<p>1</p>")))
+        child = child_of(capture)
+        os.kill(child, signal.SIGSTOP)  # as a process stuck in the kernel on a hung disk
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        waiting = [capture.process_response(*exchange(f"http://example.org/{n}", page(b"<p>n</p>"))) for n in range(2)]
+        return child, await asyncio.gather(*waiting, return_exceptions=True), loop.time() - started
+
+    child, outcomes, waited = asyncio.run(main())
+    assert all(isinstance(outcome, WritesFailed) for outcome in outcomes), outcomes
+    assert "the capture writer process failed (it did not answer for 1 s and was killed)" in str(outcomes[0])
+    assert 1.0 <= waited < 5
+    with pytest.raises(ChildProcessError):  # killed and reaped
+        os.waitpid(child, os.WNOHANG)
+    capture.spider_closed()
+    assert [uri for type, uri, _, _ in records(folder) if type == "response"] == ["http://example.org/1"]
+
+
+def test_a_writer_that_answers_is_never_killed_for_its_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wait is for the next answer, not for the whole crawl: calls spread over longer than
+    ANSWER_WAIT, each answered at once, are all written."""
+    import harvester.capture.process
+
+    monkeypatch.setattr(harvester.capture.process, "ANSWER_WAIT", 0.2)
+    folder, pids = tmp_path / "warc", tmp_path / "pids"
+    capture = middleware(folder, pids)
+
+    async def main() -> None:
+        for n in range(6):
+            await capture.process_response(*exchange(f"http://example.org/{n}", page(f"<p>{n}</p>".encode())))
+            await asyncio.sleep(0.1)  # the crawl's pace, not a wait for an event
+
+    asyncio.run(main())
+    capture.spider_closed()
+    assert capture.stats.get_value("capture/writes_failed") is None
+    assert len([uri for type, uri, _, _ in records(folder) if type == "response"]) == 6

@@ -19,9 +19,10 @@ its locks anew in the child.
 The child lives as long as the crawl: it ignores SIGINT and SIGTERM (a Ctrl-C or a stop reaches
 the crawl process, which closes it in order), dies with the crawl process (PR_SET_PDEATHSIG on
 Linux; elsewhere at the end of its socket), and closes the sockets and pipes it inherited (the
-crawl's connections must close when the crawl closes them). If it dies, every call waiting and
-every later one raises `WritesFailed`: the crawl stops, and `--resume` fetches again what was not
-captured.
+crawl's connections must close when the crawl closes them). If it dies, or gives no answer for
+ANSWER_WAIT seconds while calls wait for it (a hung disk; it is killed then), every call waiting
+and every later one raises `WritesFailed`: the crawl stops, and `--resume` fetches again what was
+not captured.
 
 Without an asyncio loop (another Twisted reactor), or on one core, the calls run inline. No
 settings.
@@ -52,7 +53,9 @@ _INLINE = 0xFFFFFFFF  # ... or that the pickle follows on the socket (it did not
 _RING = 8 << 20  # bytes of memory shared with the child: room for every exchange in flight
 _BUFFER = 1 << 20  # socket buffers
 _PR_SET_PDEATHSIG = 1
-CLOSE_WAIT = 300.0  # seconds the crawl waits, at its end, for the child to close its files
+# Seconds the crawl waits for the child's next answer (its close included) while calls are
+# waiting: a writer stuck that long (a hung disk) is killed, and the crawl stops.
+ANSWER_WAIT = 300.0
 
 
 class WritesFailed(RuntimeError):
@@ -71,6 +74,8 @@ class WriterProcess:
         self._inline = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ring = _Ring(_RING)
+        self._answered = 0.0  # the loop's time of the last answer, or of the first call after none was waiting
+        self._watch: asyncio.TimerHandle | None = None
 
     async def run(self, function: Callable[..., Any], *args: Any) -> Any:
         """`function(*args)` in the child (`function`: a method of the owner); its result here, or
@@ -86,14 +91,19 @@ class WriterProcess:
                 self._start()
         if self._inline:
             return function(*args)
-        waiter = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        waiter = loop.create_future()
+        if not self._waiters:
+            self._answered = loop.time()
         self._waiters.append(waiter)
+        if self._watch is None:
+            self._watch = loop.call_later(ANSWER_WAIT, self._check)
         self._send((_name(function, self.owner), args, False))
         return await waiter
 
     def finish(self, function: Callable[..., Any]) -> Any:
         """Run `function()` last, after every call sent, and end the child; its result (raised
-        here if it raised). Blocks until then, at most CLOSE_WAIT seconds."""
+        here if it raised). Blocks until then, at most ANSWER_WAIT seconds."""
         if self._socket is None:
             if self._failed is not None:
                 raise self._failed
@@ -103,7 +113,7 @@ class WriterProcess:
         last = _Last()
         self._waiters.append(last)
         self._unsent += self._call((_name(function, self.owner), (), True))
-        connection.settimeout(CLOSE_WAIT)
+        connection.settimeout(ANSWER_WAIT)
         reason = "it ended"
         try:
             connection.sendall(self._unsent)
@@ -112,7 +122,7 @@ class WriterProcess:
                 self._received += data
                 self._settle()
         except TimeoutError:
-            reason = f"it did not close its files within {CLOSE_WAIT:.0f} s"
+            reason = f"it did not close its files within {ANSWER_WAIT:.0f} s"
         except OSError as error:
             reason = f"its socket failed: {error}"
         finally:
@@ -203,6 +213,8 @@ class WriterProcess:
             ok, value = pickle.loads(memoryview(received)[_SIZE.size : _SIZE.size + size])
             del received[: _SIZE.size + size]
             self._ring.release()  # the child has read the call: its place is free
+            if self._loop is not None and not self._loop.is_closed():
+                self._answered = self._loop.time()
             waiter = self._waiters.popleft()
             if waiter.done():  # its caller was cancelled meanwhile
                 continue
@@ -211,15 +223,31 @@ class WriterProcess:
             else:
                 waiter.set_exception(value)
 
-    def _died(self, reason: str) -> None:
+    def _check(self) -> None:
+        """The loop's timer: kill a child that has not answered for ANSWER_WAIT seconds while
+        calls wait for it."""
+        self._watch = None
+        if self._socket is None or not self._waiters or self._loop is None:
+            return
+        silent = self._loop.time() - self._answered
+        if silent >= ANSWER_WAIT:
+            self._died(f"it did not answer for {ANSWER_WAIT:.0f} s and was killed", stuck=True)
+        else:
+            self._watch = self._loop.call_later(ANSWER_WAIT - silent, self._check)
+
+    def _died(self, reason: str, stuck: bool = False) -> None:
         connection, self._socket = self._socket, None
         if connection is not None:
             self._unwatch(connection)
             connection.close()
         status = self._end(kill=True)
-        self._fail(WritesFailed(f"the capture writer process died ({status or reason})"))
+        what = "failed" if stuck else "died"
+        self._fail(WritesFailed(f"the capture writer process {what} ({reason if stuck else status or reason})"))
 
     def _unwatch(self, connection: socket.socket) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
+            self._watch = None
         if self._loop is not None and not self._loop.is_closed():
             self._loop.remove_reader(connection.fileno())
             self._loop.remove_writer(connection.fileno())
