@@ -97,7 +97,7 @@ class WriterThread:
                 try:
                     self._wake(self._hand_out)
                 except RuntimeError:
-                    pass  # the event loop is closed: shutdown() hands the results out
+                    pass  # the event loop is closed: finish() hands the results out
 
     def _hand_out(self) -> None:
         # On the reactor thread.
