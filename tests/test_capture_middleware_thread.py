@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse
+from scrapy.utils.misc import load_object
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
@@ -217,11 +218,12 @@ def crawler_settings(folder: Path, **overrides: Any) -> dict[str, Any]:
     return {**settings, "CAPTURE_DIR": str(folder), "CAPTURE_INDEX": False, **overrides}
 
 
-def test_the_sqlite_dedup_index_made_on_the_loop_thread_works_on_the_writer_thread(tmp_path: Path) -> None:
+@pytest.mark.parametrize("writes", ["harvester.capture.thread.WriterThread", "harvester.capture.process.WriterProcess"])
+def test_the_sqlite_dedup_index_made_on_the_loop_thread_works_where_the_writes_run(tmp_path: Path, writes: str) -> None:
     folder = tmp_path / "warc"
-    crawler = get_crawler(settings_dict=crawler_settings(folder, CAPTURE_SYNC_EVERY=1, CAPTURE_WRITES="harvester.capture.thread.WriterThread"))
+    crawler = get_crawler(settings_dict=crawler_settings(folder, CAPTURE_SYNC_EVERY=1, CAPTURE_WRITES=writes))
     capture = CaptureMiddleware.from_crawler(crawler)
-    assert isinstance(capture._writes, WriterThread)
+    assert type(capture._writes) is load_object(writes)
     body = b"<p>the same page under two addresses</p>"
     pairs = [exchange("http://example.org/a", page(body)), exchange("http://example.org/b", page(body))]
     text = "Same page\n".encode()
@@ -250,6 +252,8 @@ def test_the_sqlite_dedup_index_made_on_the_loop_thread_works_on_the_writer_thre
     assert stats.get_value("capture/records/revisit") == 1 and stats.get_value("capture/records/conversion") == 1
     assert stats.get_value("capture/conversions_known") == 1
     assert stats.get_value("capture/records_written") == 5
+    # The digest of the payload comes back with the record.
+    assert pairs[0][0].meta["capture_digest"] == pairs[1][0].meta["capture_digest"] == RecordFactory().digest(body)
     with closing(sqlite3.connect(folder / crawler.settings.get("CAPTURE_DEDUP_INDEX"))) as db:
         stored = sorted(row for row in db.execute("SELECT type, uri FROM captures"))
     assert stored == [("conversion", "http://example.org/a"), ("response", "http://example.org/a")]

@@ -1,6 +1,6 @@
 """The capture's writes in a process of their own (CAPTURE_WRITES' default, capture/process.py):
-records are written by another process than the crawl's, in the order of the exchanges; results,
-errors and the dedup index work through it; it ignores the crawl's signals, holds none of its
+records are written by another process than the crawl's, in the order of the exchanges; results
+and errors work through it (the dedup index and conversions: test_capture_middleware_thread.py); it ignores the crawl's signals, holds none of its
 sockets, and dies with it; a dead writer fails every call waiting and every later one.
 
 The middleware runs in an asyncio loop here, as under Scrapy's default reactor; the WARC files are
@@ -28,7 +28,7 @@ from harvester.capture.middleware import CaptureMiddleware
 from harvester.capture.process import WriterProcess, WritesFailed
 from harvester.capture.records import RecordFactory, WarcRecord, WarcRef
 from harvester.capture.writer import WarcFileWriter
-from tests.test_capture_middleware_thread import INFO, crawler_settings, exchange, page, records
+from tests.test_capture_middleware_thread import INFO, crawler_settings, exchange, page, records, small_disk  # noqa: F401 (a fixture)
 
 
 class PidWriter(WarcFileWriter):
@@ -82,50 +82,6 @@ def test_by_default_records_are_written_by_another_process_in_the_order_of_the_e
     assert capture.stats.get_value("capture/records_written") == 24
     with pytest.raises(ChildProcessError):  # reaped
         os.waitpid(child, os.WNOHANG)
-
-
-def test_the_dedup_index_and_conversions_work_through_the_process(tmp_path: Path) -> None:
-    folder, pids = tmp_path / "warc", tmp_path / "pids"
-    capture = middleware(folder, pids, CAPTURE_SYNC_EVERY=1)
-    body = b"<p>the same page under two addresses</p>"
-    pairs = [exchange("http://example.org/a", page(body)), exchange("http://example.org/b", page(body))]
-    text = "Same page\n".encode()
-
-    async def main() -> list[WarcRef | None]:
-        for pair in pairs:
-            await capture.process_response(*pair)
-        refers_to = pairs[0][0].meta["capture"].record_id
-        return [
-            await capture.write_conversion("http://example.org/a", text, refers_to, []),
-            await capture.write_conversion("http://example.org/a", text, refers_to, []),
-        ]
-
-    first, again = asyncio.run(main())
-    capture.spider_closed()
-    assert first is not None and again is None
-    assert [(type, uri) for type, uri, _, _ in records(folder)] == [
-        ("warcinfo", None),
-        ("response", "http://example.org/a"),
-        ("request", "http://example.org/a"),
-        ("revisit", "http://example.org/b"),
-        ("request", "http://example.org/b"),
-        ("conversion", "urn:text:http://example.org/a"),
-    ]
-    stats = capture.stats
-    assert stats.get_value("capture/records/revisit") == 1 and stats.get_value("capture/conversions_known") == 1
-    # The digest of the payload comes back with the record.
-    assert pairs[0][0].meta["capture_digest"] == pairs[1][0].meta["capture_digest"] == RecordFactory().digest(body)
-
-
-@pytest.fixture
-def small_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
-    path = tmp_path / "disk"
-    path.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", str(path)], check=True)
-    try:
-        yield path
-    finally:
-        subprocess.run(["umount", "-l", str(path)], check=True)
 
 
 def test_a_full_disk_in_the_writer_raises_to_the_caller_and_the_writer_goes_on(small_disk: Path, tmp_path: Path) -> None:

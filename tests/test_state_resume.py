@@ -104,15 +104,19 @@ def test_sigkill_anywhere_then_resume_gives_every_document_once(replica: str, tm
         assert list((tmp_path / "warc").glob("*.warc.gz.open"))
 
     crawl(tmp_path, "mofa_en", proxy=replica, options=["--resume"])
-    rows = check_corpus(corpus)
+    assert_every_document_once(tmp_path)
+
+
+def assert_every_document_once(out: Path) -> None:
+    """After --resume: each of the board's documents once, in order; the WARC file a kill left open
+    repaired and closed, read by every tool; every document's capture there."""
+    rows = check_corpus(out / "corpus")
     assert {row["canonical_url"] for row in rows} == expected_urls("m_5676")
     assert [row["seq"] for row in rows] == list(range(len(rows)))
-    # The resumed crawl repaired and closed the WARC file the kill left open; every tool reads it.
-    assert not list((tmp_path / "warc").glob("*.open"))
-    warcio_check(tmp_path / "warc")
-    # Every document's capture is there.
+    assert not list((out / "warc").glob("*.open"))
+    warcio_check(out / "warc")
     for row in rows:
-        record = record_at(tmp_path / "warc", row["warc"]["file"], row["warc"]["offset"])
+        record = record_at(out / "warc", row["warc"]["file"], row["warc"]["offset"])
         assert (record.type, record.headers["WARC-Record-ID"]) == ("response", row["warc"]["record_id"])
 
 
@@ -130,14 +134,7 @@ def test_a_dead_capture_writer_stops_the_crawl_and_resume_gives_every_document_o
     assert not (tmp_path / "state/jobs/mofa_en").exists()  # its queue may lack the pages not captured
 
     crawl(tmp_path, "mofa_en", proxy=replica, options=["--resume"])
-    rows = check_corpus(tmp_path / "corpus")
-    assert {row["canonical_url"] for row in rows} == expected_urls("m_5676")
-    assert [row["seq"] for row in rows] == list(range(len(rows)))
-    assert not list((tmp_path / "warc").glob("*.open"))
-    warcio_check(tmp_path / "warc")
-    for row in rows:
-        record = record_at(tmp_path / "warc", row["warc"]["file"], row["warc"]["offset"])
-        assert (record.type, record.headers["WARC-Record-ID"]) == ("response", row["warc"]["record_id"])
+    assert_every_document_once(tmp_path)
 
 
 def test_a_second_crawl_of_the_same_folder_is_refused(replica: str, tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
@@ -176,6 +177,15 @@ class CaptureMiddleware:
             self.dedup.close()
         return len(self.writer.indexes), error
 
+    async def _run(self, function: Callable[..., Any], *args: Any) -> Any:
+        """`function(*args)` where the writes run; a failure of the writes themselves stops the
+        crawl (and is raised to the caller all the same)."""
+        try:
+            return await self._writes.run(function, *args)
+        except WritesFailed as error:
+            self._writes_failed(error)
+            raise
+
     def _writes_failed(self, error: WritesFailed) -> None:
         """The writes cannot run any more: count it, say it once, stop the crawl."""
         self.stats.inc_value("capture/writes_failed")
@@ -207,15 +217,12 @@ class CaptureMiddleware:
         exchange = Exchange(request.url, request.method, wire.started, wire.peer, bytes(wire.sent), bytes(wire.received))
         not_modified = request.meta.get("revisit_of") if response.status == 304 else None
         try:
-            ref, written, payload_digest = await self._writes.run(
+            ref, written, payload_digest = await self._run(
                 self.capture, exchange, not_modified, _truncation(request, response))
         except WireError as error:
             self.stats.inc_value("capture/skipped/unreadable")
             logger.warning("Not captured: %s: %s", request.url, error, extra={"crawler": self.crawler})
             return response
-        except WritesFailed as error:
-            self._writes_failed(error)
-            raise
         self._count(written)
         request.meta["capture"] = ref
         request.meta["capture_date"] = wire.started
@@ -259,11 +266,7 @@ class CaptureMiddleware:
     ) -> WarcRef | None:
         """Write derived text beside the capture `refers_to` names; with `dedup`, None when this
         URI's identical text is already in the captures."""
-        try:
-            ref, written = await self._writes.run(self._write_conversion, uri, text, refers_to, extra, dedup)
-        except WritesFailed as error:
-            self._writes_failed(error)
-            raise
+        ref, written = await self._run(self._write_conversion, uri, text, refers_to, extra, dedup)
         if ref is None:
             self.stats.inc_value("capture/conversions_known")
         self._count(written)
@@ -286,11 +289,7 @@ class CaptureMiddleware:
     async def write_record(self, record: WarcRecord) -> WarcRef:
         """Write a record made elsewhere (a page's metadata record, capture/metadata.py) on the
         writes of the captures, in turn with them."""
-        try:
-            ref, written = await self._writes.run(self._write_record, record)
-        except WritesFailed as error:
-            self._writes_failed(error)
-            raise
+        ref, written = await self._run(self._write_record, record)
         self._count(written)
         return ref
 

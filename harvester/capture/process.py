@@ -43,6 +43,7 @@ import struct
 import sys
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
 from scrapy.utils.asyncio import is_asyncio_available
@@ -67,7 +68,8 @@ class WriterProcess:
         self.owner = owner
         self._socket: socket.socket | None = None
         self._pid = 0
-        self._waiters: deque[asyncio.Future[Any] | _Last] = deque()
+        # Each call's future; finish's is a thread's kind, waited for without a loop.
+        self._waiters: deque[asyncio.Future[Any] | Future[Any]] = deque()
         self._received = bytearray()
         self._unsent = bytearray()
         self._failed: WritesFailed | None = None
@@ -110,7 +112,7 @@ class WriterProcess:
             return function()
         connection, self._socket = self._socket, None
         self._unwatch(connection)
-        last = _Last()
+        last: Future[Any] = Future()
         self._waiters.append(last)
         self._unsent += self._call((_name(function, self.owner), (), True))
         connection.settimeout(ANSWER_WAIT)
@@ -279,29 +281,6 @@ class WriterProcess:
                     waiter.set_exception(self._failed)
                 except RuntimeError:
                     pass  # its loop is closed: nobody awaits it
-
-
-class _Last:
-    """The waiter of `finish`'s call, which is waited for without a loop."""
-
-    def __init__(self) -> None:
-        self._outcome: tuple[bool, Any] | None = None
-
-    def done(self) -> bool:
-        return self._outcome is not None
-
-    def set_result(self, value: Any) -> None:
-        self._outcome = (True, value)
-
-    def set_exception(self, error: BaseException) -> None:
-        self._outcome = (False, error)
-
-    def result(self) -> Any:
-        assert self._outcome is not None
-        ok, value = self._outcome
-        if not ok:
-            raise value
-        return value
 
 
 def _name(function: Callable[..., Any], owner: object) -> str:
