@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import logging
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord, ArchiveLoadFailed
 
+from harvester.capture.members import PlainRecord, gzip_records
 from harvester.capture.records import WarcRef
 
 logger = logging.getLogger(__name__)
@@ -92,22 +94,50 @@ def warc_files(paths: Iterable[Path]) -> list[Path]:
 
 def _record(path: Path, offset: int, record: ArcWarcRecord, keep_block: bool) -> Record:
     http = record.http_headers if record.rec_type in ("response", "revisit") else None
-    status = None
-    if http is not None and http.protocol.upper().startswith("HTTP/"):
-        try:
-            status = int(http.get_statuscode())
-        except (TypeError, ValueError):
-            status = None
     return Record(
         path=path,
         offset=offset,
         length=0,
         type=record.rec_type,
         fields=dict(record.rec_headers.headers),
-        status=status,
+        status=_status(http.protocol, http.statusline) if http is not None else None,
         http_headers=list(http.headers) if http is not None else [],
         block=record.content_stream().read() if keep_block else None,
     )
+
+
+def _plain_records(stream: BinaryIO, path: Path, keep: set[str]) -> Generator[Record, None, int]:
+    """members.gzip_records as Records; returns where it stopped."""
+    members = gzip_records(stream, path, keep)
+    try:
+        while True:
+            yield _plain(path, next(members))
+    except StopIteration as stop:
+        return stop.value
+
+
+def _plain(path: Path, plain: PlainRecord) -> Record:
+    http = plain.http
+    return Record(
+        path=path,
+        offset=plain.offset,
+        length=plain.length,
+        type=plain.type,
+        fields=plain.fields,
+        status=_status(http.protocol, http.status_line) if http is not None else None,
+        http_headers=http.headers if http is not None else [],
+        block=plain.block,
+    )
+
+
+def _status(protocol: str, status_line: str) -> int | None:
+    """An HTTP response's status code (warcio's `get_statuscode`), if it is one."""
+    if not protocol.upper().startswith("HTTP/"):
+        return None
+    try:
+        return int(status_line.split(" ", 1)[0])
+    except ValueError:
+        return None
 
 
 def records(path: Path, keep_blocks: Iterable[str] = TEXT_TYPES) -> Iterator[Record]:
@@ -118,6 +148,10 @@ def records(path: Path, keep_blocks: Iterable[str] = TEXT_TYPES) -> Iterator[Rec
     end = 0  # where the last whole record ends
     try:
         with open(path, "rb") as stream:
+            if path.name.endswith(".gz"):
+                # The plain records first; warcio reads on from the first one that is not (if any).
+                end = yield from _plain_records(stream, path, keep)
+                stream.seek(end)
             iterator = ArchiveIterator(stream)
             for record in iterator:
                 if not record.format.startswith("warc"):

@@ -96,7 +96,9 @@ def serve(function: Callable[..., Any], tasks: Connection, lifeline: Connection)
         except EOFError:  # the pool is gone
             return
         if args is STOP:
-            return
+            # At once: the interpreter's clean-up of every module costs the pool's close 0.1 s a
+            # worker, and a worker holds nothing to flush.
+            os._exit(0)
         try:
             outcome: tuple[Any, ...] = (True, function(*args))
         except Exception as error:
