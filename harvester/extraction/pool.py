@@ -201,7 +201,10 @@ class ExtractionPool:
             logger.exception("The extraction pool failed")
             self._break("the extraction pool failed")
         deadline = self._next_deadline()
-        if self._timer is not None and self._timer_at != deadline:
+        # A timer set for later than the first time limit is set again; one set for earlier is
+        # kept (it finds nothing to do, and sets the next): a page done moves the time limit on,
+        # and one timer a page would cost the loop more than the page's whole hand-over.
+        if self._timer is not None and self._timer_at > deadline:
             self._timer.cancel()
             self._timer = None
         if self._timer is None and deadline != math.inf:

@@ -129,8 +129,9 @@ class PageReader:
         pending: deque[Future[Result]] = deque()
         for job in jobs:
             pending.append(self.pool.submit(job))
-            # Results in, the next pages out, without waiting.
-            self.loop.run_until_complete(asyncio.sleep(0))
+            # Results in, the next pages out, without waiting: one round of the loop.
+            self.loop.stop()
+            self.loop.run_forever()
             if len(pending) >= self.workers * AHEAD:
                 yield self._outcome(pending.popleft())
         while pending:
