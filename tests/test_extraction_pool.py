@@ -177,15 +177,15 @@ def test_pages_handed_back_once_the_pool_has_broken_fail_instead_of_waiting() ->
 
 def test_a_worker_that_could_not_be_started_is_started_again(shared: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The page is submitted once, before the failure: nothing else wakes the pool up to try again.
-    spawn, failures = Worker.spawn, []
+    start, failures = Worker.start, []
 
     def fails_once(*args: object) -> Worker:
         if not failures:
             failures.append(True)
             raise OSError(11, "Resource temporarily unavailable")
-        return spawn(*args)
+        return start(*args)
 
-    monkeypatch.setattr(Worker, "spawn", fails_once)
+    monkeypatch.setattr(Worker, "start", fails_once)
     pool = ExtractionPool(1, extract_page)
     body, url = real_pages(shared)[0]
     try:
@@ -311,6 +311,65 @@ def test_workers_end_when_the_crawl_process_is_killed(tmp_path: Path) -> None:
             os.close(handle)
     crawl.stdout.close()
     crawl.stdin.close()
+
+
+FORKED_WORKERS_OF_A_KILLED_REBUILD = """
+import asyncio, os, sys, threading
+from pathlib import Path
+from harvester.extraction.page import extract_page
+from harvester.extraction.pool import ExtractionPool
+
+
+def work(kind, *args):
+    if kind == "page":
+        return extract_page(*args)
+    with open(args[0], "wb") as fifo:  # stuck on a page, after saying so
+        fifo.write(b"x")
+    threading.Event().wait()
+
+
+if __name__ == "__main__":
+    page = (Path(sys.argv[1]).read_bytes(), "text/html;charset=UTF-8", None, sys.argv[2], None)
+    fifo = sys.argv[3]
+
+    async def rebuild() -> None:
+        pool = ExtractionPool(2, work, loop=asyncio.get_running_loop(), fork=True)
+        results = await asyncio.gather(*(asyncio.wrap_future(pool.submit("page", *page)) for _ in range(8)))
+        kinds = {type(worker.process).__name__ for worker in pool._workers}
+        for _ in range(2):
+            pool.submit("stuck", fifo)  # one to each worker, at once: both are free
+        started, said = os.open(fifo, os.O_RDWR), b""
+        while len(said) < 2:  # each read waits for a worker to say it has begun
+            said += os.read(started, 2 - len(said))
+        print(all(result == extract_page(*page) for result in results), *kinds, *pool.worker_pids, flush=True)
+        sys.stdin.read()  # killed while waiting here
+
+    asyncio.run(rebuild())
+"""
+
+
+def test_forked_workers_make_the_same_documents_and_end_when_their_process_is_killed(tmp_path: Path, shared: Path) -> None:
+    """A rebuild's workers are forked from its process (one thread): they close the lifeline's
+    writing end they inherited, so even busy ones see the end of a process killed outright."""
+    script = tmp_path / "rebuild.py"
+    script.write_text(FORKED_WORKERS_OF_A_KILLED_REBUILD)
+    fifo = tmp_path / "started"
+    os.mkfifo(fifo)
+    path = sorted((shared / "realpages" / "mofa-cms").glob("*.html"))[0]
+    command = [sys.executable, str(script), str(path), MISSION_URL.format(1), str(fifo)]
+    with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=harvester_env()) as rebuild:
+        assert rebuild.stdout is not None and rebuild.stdin is not None
+        same, kind, *pids = rebuild.stdout.readline().split()
+        assert same == "True" and kind == "ForkProcess" and len(pids) == 2
+        handles = [os.pidfd_open(int(pid)) for pid in pids]
+        rebuild.kill()
+        rebuild.wait()
+    try:
+        for handle in handles:
+            assert select.select([handle], [], [], 30)[0] == [handle]
+    finally:
+        for handle in handles:
+            os.close(handle)
 
 
 WORKERS_UNDER_CTRL_C = """

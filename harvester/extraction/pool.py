@@ -1,7 +1,7 @@
 """Extraction in worker processes, one page at a time each, with a time limit per page.
 
 `ExtractionPool.submit()` hands a call of a module-level function (a page's extraction) to the
-first free one of `processes` spawned workers (worker.py) and returns a Future (the pipeline awaits
+first free one of `processes` worker processes (worker.py) and returns a Future (the pipeline awaits
 it, so the reactor goes on fetching and capturing meanwhile). Each worker has a pipe of its own and
 extracts one page at a time (a small next page waits in its pipe, so that it never waits for the
 pool): a page that runs past `timeout` seconds has its worker killed (ExtractionTimeout), a page
@@ -72,10 +72,19 @@ class _Task:
 
 class ExtractionPool:
     """`processes` workers that run `function` (a picklable, module-level function), each call
-    given `timeout` seconds at most (None: no limit)."""
+    given `timeout` seconds at most (None: no limit). Workers are spawned: each starts a new
+    interpreter and imports what it runs (a third of a second of CPU). With `fork`, a worker is
+    forked from this process where it has one thread (a thread could hold a lock the child would
+    wait for forever) and the system forks: a rebuild's process has imported what its workers run,
+    and a worker costs no start-up."""
 
     def __init__(
-        self, processes: int, function: Callable[..., Any], timeout: float | None = None, loop: asyncio.AbstractEventLoop | None = None
+        self,
+        processes: int,
+        function: Callable[..., Any],
+        timeout: float | None = None,
+        loop: asyncio.AbstractEventLoop | None = None,
+        fork: bool = False,
     ) -> None:
         if processes < 1:
             raise ValueError(f"an extraction pool needs at least one process, not {processes}")
@@ -86,7 +95,8 @@ class ExtractionPool:
         self.timeout = timeout
         self.loop = loop  # None: the supervisor is a thread
         self.replaced = 0  # workers replaced after they died or ran out of time
-        self._context = multiprocessing.get_context("spawn")
+        self._spawn = multiprocessing.get_context("spawn")
+        self._fork = multiprocessing.get_context("fork") if fork and "fork" in multiprocessing.get_all_start_methods() else None
         self._lock = threading.Lock()  # guards _pending, _hungry, _closing, _broken, _thread
         self._pending: deque[_Task] = deque()
         # A worker waits for a page: a new one wakes the supervisor (else a result will).
@@ -103,7 +113,7 @@ class ExtractionPool:
         os.set_blocking(self._wake_reader, False)
         os.set_blocking(self._wake_writer, False)
         # Only this process holds the write end: workers see end-of-file when it is gone.
-        self._lifeline_reader, self._lifeline_writer = self._context.Pipe(duplex=False)
+        self._lifeline_reader, self._lifeline_writer = self._spawn.Pipe(duplex=False)
 
     @property
     def worker_pids(self) -> list[int]:
@@ -249,7 +259,13 @@ class ExtractionPool:
     def _start_workers(self) -> None:
         while len(self._workers) < self.processes and self._broken is None:
             try:
-                worker = Worker.spawn(self._context, self.function, self._lifeline_reader)
+                if self._fork is not None and threading.active_count() == 1:
+                    # The child closes what it must not hold: the lifeline's writing end (it would
+                    # never see the end of this process) and the other workers' pipes.
+                    held = [self._lifeline_writer, *(other.connection for other in self._workers)]
+                    worker = Worker.start(self._fork, self.function, self._lifeline_reader, held)
+                else:
+                    worker = Worker.start(self._spawn, self.function, self._lifeline_reader)
             except OSError as error:  # no process could be made (memory, process limit)
                 logger.warning("No extraction worker could be started (%s); trying again in %g s", error, RESTART_WAIT)
                 self._failed_start(f"no extraction worker could be started: {error}")

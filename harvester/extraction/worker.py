@@ -1,6 +1,6 @@
 """One extraction worker process: it takes a page, calls the function, sends back what it gave.
 
-`serve()` runs in the spawned process, one page at a time over a pipe of its own; `Worker` is the
+`serve()` runs in the worker process, one page at a time over a pipe of its own; `Worker` is the
 extraction pool's (pool.py) handle on it. A worker ignores SIGINT from its first instant (a Ctrl-C
 in a terminal reaches the whole process group; the crawl process decides what a stop means and
 ends its workers itself), and ends when the crawl process is gone, however that ended (even
@@ -10,6 +10,7 @@ killed). No settings.
 from __future__ import annotations
 
 import fcntl
+import gc
 import math
 import os
 import signal
@@ -18,11 +19,11 @@ import termios
 import threading
 import traceback
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection
-from multiprocessing.context import SpawnContext
+from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from typing import Any
 
@@ -45,10 +46,12 @@ class Worker:
     deadline: float = math.inf  # the first page's
 
     @classmethod
-    def spawn(cls, context: SpawnContext, function: Callable[..., Any], lifeline: Connection) -> Worker:
+    def start(cls, context: BaseContext, function: Callable[..., Any], lifeline: Connection, held: Sequence[Connection] = ()) -> Worker:
+        """A worker spawned, or forked (`held`: this process's pipes the child is to close)."""
         ours, theirs = context.Pipe()
-        process = context.Process(target=serve, args=(function, theirs, lifeline), name="harvester-extraction", daemon=True)
-        # A spawned process starts with this thread's signal mask: with SIGINT blocked, a Ctrl-C
+        inherited = (*held, ours) if context.get_start_method() == "fork" else ()
+        process = context.Process(target=serve, args=(function, theirs, lifeline, inherited), name="harvester-extraction", daemon=True)
+        # A new process starts with this thread's signal mask: with SIGINT blocked, a Ctrl-C
         # cannot interrupt the worker before it ignores SIGINT itself. The resource tracker unblocks
         # SIGINT in the thread that launches it, so it is launched first. The mask is given back
         # after: this thread may be the crawl's main thread, whose Ctrl-C must not be lost (one
@@ -82,12 +85,17 @@ class Worker:
         self.connection.close()
 
 
-def serve(function: Callable[..., Any], tasks: Connection, lifeline: Connection) -> None:
+def serve(function: Callable[..., Any], tasks: Connection, lifeline: Connection, inherited: Sequence[Connection] = ()) -> None:
     """The worker's main function: `function(*args)` for each `args` that comes over `tasks`; sends
-    back `(True, value)` or `(False, exception, traceback text)`."""
-    # SIGINT was blocked from the start (the pool spawns from a thread that blocks it); ignoring it
-    # also drops one that came while the interpreter started.
+    back `(True, value)` or `(False, exception, traceback text)`. A forked worker first closes the
+    pipes it `inherited` and keeps the collector off the objects it shares with its parent
+    (which it would otherwise copy, page by page, as it marks them)."""
+    # SIGINT was blocked from the start (the pool starts workers from a thread that blocks it);
+    # ignoring it also drops one that came while the interpreter started.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for connection in inherited:
+        connection.close()
+    gc.freeze()
     _end_with_parent(lifeline)
     tasks.send(READY)
     while True:

@@ -111,7 +111,8 @@ class PageReader:
     def __init__(self, workers: int, timeout: float | None = None) -> None:
         self.workers = workers
         self.loop = asyncio.new_event_loop()
-        self.pool = ExtractionPool(workers, read_page, timeout, self.loop) if workers > 0 else None
+        # Forked: this process has imported all the workers run (pool.py).
+        self.pool = ExtractionPool(workers, read_page, timeout, self.loop, fork=True) if workers > 0 else None
         if self.pool is not None:
             self.pool.start()
 
