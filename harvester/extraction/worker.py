@@ -52,11 +52,12 @@ class Worker:
         inherited = (*held, ours) if context.get_start_method() == "fork" else ()
         process = context.Process(target=serve, args=(function, theirs, lifeline, inherited), name="harvester-extraction", daemon=True)
         # A new process starts with this thread's signal mask: with SIGINT blocked, a Ctrl-C
-        # cannot interrupt the worker before it ignores SIGINT itself. The resource tracker unblocks
-        # SIGINT in the thread that launches it, so it is launched first. The mask is given back
-        # after: this thread may be the crawl's main thread, whose Ctrl-C must not be lost (one
-        # that came meanwhile is delivered then).
-        resource_tracker.ensure_running()
+        # cannot interrupt the worker before it ignores SIGINT itself. Spawning launches the
+        # resource tracker, which unblocks SIGINT in the thread that launches it, so it is launched
+        # first. The mask is given back after: this thread may be the crawl's main thread, whose
+        # Ctrl-C must not be lost (one that came meanwhile is delivered then).
+        if context.get_start_method() != "fork":
+            resource_tracker.ensure_running()
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             process.start()
