@@ -51,7 +51,7 @@ def gzip_records(stream: BinaryIO, path: Path, keep: set[str]) -> Generator[Plai
     size = path.stat().st_size
     if size == 0:
         return 0
-    with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as whole:
+    with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as mapped, memoryview(mapped) as whole:
         offset = 0
         while offset < size:
             if whole[offset : offset + 2] != _GZIP_MAGIC:
@@ -65,7 +65,7 @@ def gzip_records(stream: BinaryIO, path: Path, keep: set[str]) -> Generator[Plai
     return offset
 
 
-def _member(whole: mmap.mmap, offset: int) -> tuple[bytes | None, int]:
+def _member(whole: memoryview, offset: int) -> tuple[bytes | None, int]:
     """The gzip member at `offset` inflated, and its length; None if it is cut short or damaged."""
     inflater = isal_zlib.decompressobj(wbits=_GZIP)
     pieces, read = [], 0
