@@ -53,7 +53,7 @@ def as_compared(found: list[Any]) -> list[tuple[Any, ...]]:
     return [(r.offset, r.length, r.type, r.fields, r.status, r.http_headers, r.block) for r in found]
 
 
-def warcio_only(stream: Any, path: Path, keep: set[str]) -> Generator[Any, None, int]:
+def warcio_only(stream: Any, keep: set[str]) -> Generator[Any, None, int]:
     return 0
     yield  # a generator that reads nothing: warcio reads every record
 
@@ -89,7 +89,7 @@ def test_a_crawl_s_records_are_read_as_warcio_reads_them(tmp_path: Path, monkeyp
     path = writer.close()
     assert path is not None
     with path.open("rb") as stream:
-        plain = list(gzip_records(stream, path, set()))
+        plain = list(gzip_records(stream, set()))
     # Every record was read without warcio, to the end of the file.
     assert plain and plain[-1].offset + plain[-1].length == path.stat().st_size
     (fast, error), slow = both_ways(path, monkeypatch)
@@ -116,7 +116,7 @@ def test_a_member_that_is_not_one_record_is_left_to_warcio(tmp_path: Path, monke
     path = tmp_path / "whole.warc.gz"
     path.write_bytes(gzip.compress(plain) + gzip.compress(response("http://a.test/2", b"HTTP/1.1 200 OK\r\n\r\n2", "<urn:uuid:2>") + plain))
     with path.open("rb") as stream:
-        members = gzip_records(stream, path, set())
+        members = gzip_records(stream, set())
         assert next(members).offset == 0
         with pytest.raises(StopIteration) as stop:
             next(members)

@@ -299,16 +299,9 @@ def test_workers_end_when_the_crawl_process_is_killed(tmp_path: Path) -> None:
     children = [int(pid) for pid in crawl.stdout.readline().split()]
     workers = [pid for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
     assert len(workers) == 2
-    handles = [os.pidfd_open(pid) for pid in workers]
     crawl.kill()
     crawl.wait()
-    # Each worker's end is an event: its pidfd becomes readable.
-    try:
-        for handle in handles:
-            assert select.select([handle], [], [], 30)[0] == [handle]
-    finally:
-        for handle in handles:
-            os.close(handle)
+    assert ended(workers, 30)
     crawl.stdout.close()
     crawl.stdin.close()
 
@@ -361,15 +354,9 @@ def test_forked_workers_make_the_same_documents_and_end_when_their_process_is_ki
         assert rebuild.stdout is not None and rebuild.stdin is not None
         same, kind, *pids = rebuild.stdout.readline().split()
         assert same == "True" and kind == "ForkProcess" and len(pids) == 2
-        handles = [os.pidfd_open(int(pid)) for pid in pids]
         rebuild.kill()
         rebuild.wait()
-    try:
-        for handle in handles:
-            assert select.select([handle], [], [], 30)[0] == [handle]
-    finally:
-        for handle in handles:
-            os.close(handle)
+    assert ended([int(pid) for pid in pids], 30)
 
 
 WORKERS_UNDER_CTRL_C = """

@@ -14,18 +14,19 @@ compares the two on every kind of capture the harvester makes.
 from __future__ import annotations
 
 import mmap
+import os
 from collections.abc import Generator
-from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from isal import isal_zlib
+from warcio.recordloader import ArcWarcRecordLoader
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _GZIP = 31  # zlib's wbits for a gzip member
 _PIECE = 1 << 16  # compressed bytes inflated at a time: a member's end is known only when reached
 _VERSIONS = (b"WARC/1.0", b"WARC/1.1")
 _HTTP_TYPES = ("response", "revisit")
-_HTTP_SCHEMES = ("http:", "https:")
+_HTTP_SCHEMES = ArcWarcRecordLoader.HTTP_SCHEMES  # whose records warcio reads an HTTP head in
 
 Head = list[tuple[str, str]]
 
@@ -45,10 +46,10 @@ class PlainRecord(NamedTuple):
     block: bytes | None  # if its type is kept
 
 
-def gzip_records(stream: BinaryIO, path: Path, keep: set[str]) -> Generator[PlainRecord, None, int]:
-    """Each plain record from the start of `stream`, the blocks of the types in `keep` with it;
-    returns the offset of the first member not read (the file's size when all were)."""
-    size = path.stat().st_size
+def gzip_records(stream: BinaryIO, keep: set[str]) -> Generator[PlainRecord, None, int]:
+    """Each plain record from the start of `stream` (a file), the blocks of the types in `keep`
+    with it; returns the offset of the first member not read (the file's size when all were)."""
+    size = os.fstat(stream.fileno()).st_size
     if size == 0:
         return 0
     with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as mapped, memoryview(mapped) as whole:

@@ -108,7 +108,7 @@ def _record(path: Path, offset: int, record: ArcWarcRecord, keep_block: bool) ->
 
 def _plain_records(stream: BinaryIO, path: Path, keep: set[str]) -> Generator[Record, None, int]:
     """members.gzip_records as Records; returns where it stopped."""
-    members = gzip_records(stream, path, keep)
+    members = gzip_records(stream, keep)
     try:
         while True:
             yield _plain(path, next(members))

@@ -21,6 +21,7 @@ from scrapy.settings import SETTINGS_PRIORITIES, Settings
 from scrapy.utils.defer import deferred_from_coro
 
 from harvester import exitcodes
+from harvester.capture.middleware import FINISH_REASON as CAPTURE_FAILED
 from harvester.commands import UsageError
 from harvester.commands.merge_corpus import merge_if_last
 from harvester.corpus.manifest import MANIFEST, count_lines
@@ -39,7 +40,7 @@ from harvester.state.stopping import StopSignals
 logger = logging.getLogger(__name__)
 
 # Finish reasons after which the run stops instead of going on to the next site.
-STOPPED = ("shutdown", "disk_full", "capture_failed")
+STOPPED = ("shutdown", "disk_full", CAPTURE_FAILED)
 
 
 def crawl(

@@ -49,14 +49,15 @@ class Worker:
     def start(cls, context: BaseContext, function: Callable[..., Any], lifeline: Connection, held: Sequence[Connection] = ()) -> Worker:
         """A worker spawned, or forked (`held`: this process's pipes the child is to close)."""
         ours, theirs = context.Pipe()
-        inherited = (*held, ours) if context.get_start_method() == "fork" else ()
+        forked = context.get_start_method() == "fork"
+        inherited = (*held, ours) if forked else ()
         process = context.Process(target=serve, args=(function, theirs, lifeline, inherited), name="harvester-extraction", daemon=True)
         # A new process starts with this thread's signal mask: with SIGINT blocked, a Ctrl-C
         # cannot interrupt the worker before it ignores SIGINT itself. Spawning launches the
         # resource tracker, which unblocks SIGINT in the thread that launches it, so it is launched
         # first. The mask is given back after: this thread may be the crawl's main thread, whose
         # Ctrl-C must not be lost (one that came meanwhile is delivered then).
-        if context.get_start_method() != "fork":
+        if not forked:
             resource_tracker.ensure_running()
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
