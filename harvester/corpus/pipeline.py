@@ -119,9 +119,7 @@ class CorpusPipeline:
         self.stats.inc_value(f"corpus/documents/{item.outcome}")
         if item.outcome != "unchanged":
             self.stats.inc_value("corpus/documents")
-            # DEBUG, as Scrapy's line per item: the manifest lists every document, the progress
-            # line counts them, and a line each cost the reactor 2% of its time.
-            logger.debug(
+            logger.info(
                 "Document %s v%d %s", item.entry.file, item.entry.version, item.canonical_url, extra={"crawler": self.crawler}
             )
         return item
