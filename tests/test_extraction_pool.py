@@ -4,6 +4,7 @@ past the time limit, closing with a stuck worker, Ctrl-C."""
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
 import select
 import signal
@@ -238,6 +239,53 @@ def test_a_big_page_waits_for_a_free_worker_and_the_time_limit_holds(shared: Pat
             after.result(timeout=60)
     finally:
         pool.close()
+
+
+class Idle:
+    """A worker process that is there and does nothing: the test plays the worker at its pipe."""
+
+    pid = None
+    exitcode = None
+
+    def __init__(self, sentinel: int) -> None:
+        self.sentinel = sentinel
+
+    def is_alive(self) -> bool:
+        return False
+
+    def kill(self) -> None:
+        pass
+
+    def join(self, timeout: float | None = None) -> None:
+        pass
+
+
+def test_a_page_goes_to_a_free_worker_before_it_waits_behind_a_busy_ones_page(tmp_path: Path) -> None:
+    """Two workers ready, one on a page it has begun: the next page goes to the free one, not into
+    the busy one's pipe (where it would wait); a page ahead only once both are busy."""
+    loop = asyncio.new_event_loop()
+    sentinel, other = os.pipe()
+    pool = ExtractionPool(2, extract_page, loop=loop)
+    pipes = [multiprocessing.Pipe() for _ in range(2)]
+    pool._workers = [Worker(Idle(sentinel), ours, ready=True) for ours, _ in pipes]
+    (_, first), (_, second) = pipes
+    try:
+        pages = [(f"page {n}".encode(), HTML, None, MISSION_URL.format(n), None) for n in range(3)]
+        pool.submit(*pages[0])
+        assert ForkingPickler.loads(first.recv_bytes()) == pages[0]  # the first worker begins it
+        pool.submit(*pages[1])
+        assert second.poll(0) and not first.poll(0)
+        assert ForkingPickler.loads(second.recv_bytes()) == pages[1]
+        pool.submit(*pages[2])
+        assert first.poll(0) and not second.poll(0)
+        assert ForkingPickler.loads(first.recv_bytes()) == pages[2]
+    finally:
+        pool.close()
+        loop.close()
+        for end in (sentinel, other):
+            os.close(end)
+        for _, theirs in pipes:
+            theirs.close()
 
 
 def test_closing_with_a_stuck_worker_returns_at_once(tmp_path: Path) -> None:

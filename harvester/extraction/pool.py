@@ -3,9 +3,9 @@
 `ExtractionPool.submit()` hands a call of a module-level function (a page's extraction) to the
 first free one of `processes` worker processes (worker.py) and returns a Future (the pipeline awaits
 it, so the reactor goes on fetching and capturing meanwhile). Each worker has a pipe of its own and
-extracts one page at a time (a small next page waits in its pipe, so that it never waits for the
-pool): a page that runs past `timeout` seconds has its worker killed (ExtractionTimeout), a page
-whose worker dies (a crash in a parser, the OOM killer) fails alone (WorkerDied); either way a new
+extracts one page at a time (once no worker is free, a small next page waits in a busy one's
+pipe, so that it never waits for the pool): a page that runs past `timeout` seconds has its
+worker killed (ExtractionTimeout), a page whose worker dies (a crash in a parser, the OOM killer) fails alone (WorkerDied); either way a new
 worker takes the dead one's place and no other page is touched (one waiting in the dead worker's
 pipe goes to another). The supervisor owns the workers: it dispatches pages, collects results,
 keeps the time limits and replaces workers. Given an asyncio `loop` (the crawl's), the supervisor
@@ -49,10 +49,10 @@ STOP_WAIT = 2.0
 # Seconds before another try at starting a worker that could not be started (no process could be
 # made): the supervisor must not wait for a page that will never come to try again.
 RESTART_WAIT = 1.0
-# A worker is sent its next page while it works on one (it then never waits for the supervisor),
-# if that page pickles this small: a big one could fill the pipe and hold the supervisor until the
-# worker reads it. On a loop, only into an empty pipe (which takes 208 KB on Linux): the loop is
-# the whole crawl's.
+# A worker is sent its next page while it works on one, when no worker is free (it then never
+# waits for the supervisor), if that page pickles this small: a big one could fill the pipe and
+# hold the supervisor until the worker reads it. On a loop, only into an empty pipe (which takes
+# 208 KB on Linux): the loop is the whole crawl's.
 AHEAD_BYTES = 64 * 1024
 
 
@@ -274,25 +274,35 @@ class ExtractionPool:
             self._watch(worker)
 
     def _dispatch(self) -> None:
-        for worker in list(self._workers):
-            while worker.ready and len(worker.tasks) < 2 and (task := self._next_task()) is not None:
-                try:
-                    task.payload = task.payload or bytes(ForkingPickler.dumps(task.args))
-                except Exception as error:  # arguments that do not pickle
-                    task.future.set_exception(error)
-                    continue
-                if worker.tasks and (len(task.payload) > AHEAD_BYTES or (self.loop is not None and not worker.pipe_empty())):
-                    self._put_back([task])
-                    break
-                try:
-                    worker.connection.send_bytes(task.payload)
-                except OSError:  # the worker died: the page waits for another
-                    self._put_back([task])
-                    self._lost(worker)
-                    break
-                if not worker.tasks:
-                    worker.deadline = self._deadline()
-                worker.tasks.append(task)
+        # Free workers first, then a page ahead to each busy one: a page never waits behind
+        # another while a worker is free.
+        for slots in (1, 2):
+            for worker in list(self._workers):
+                while worker.ready and len(worker.tasks) < slots and (task := self._next_task()) is not None:
+                    if not self._send(worker, task):
+                        break
+
+    def _send(self, worker: Worker, task: _Task) -> bool:
+        """Hand the page to the worker; False if it went back in line (the worker is not to get
+        another now)."""
+        try:
+            task.payload = task.payload or bytes(ForkingPickler.dumps(task.args))
+        except Exception as error:  # arguments that do not pickle
+            task.future.set_exception(error)
+            return True
+        if worker.tasks and (len(task.payload) > AHEAD_BYTES or (self.loop is not None and not worker.pipe_empty())):
+            self._put_back([task])
+            return False
+        try:
+            worker.connection.send_bytes(task.payload)
+        except OSError:  # the worker died: the page waits for another
+            self._put_back([task])
+            self._lost(worker)
+            return False
+        if not worker.tasks:
+            worker.deadline = self._deadline()
+        worker.tasks.append(task)
+        return True
 
     def _deadline(self) -> float:
         return time.monotonic() + self.timeout if self.timeout else math.inf
