@@ -1,21 +1,21 @@
 """Extraction in worker processes, one page at a time each, with a time limit per page.
 
-`ExtractionPool.submit()` hands a call of a module-level function (a page's extraction) to the
-first free one of `processes` worker processes (worker.py) and returns a Future (the pipeline awaits
-it, so the reactor goes on fetching and capturing meanwhile). Each worker has a pipe of its own and
-extracts one page at a time (once no worker is free, a small next page waits in a busy one's
-pipe, so that it never waits for the pool): a page that runs past `timeout` seconds has its
-worker killed (ExtractionTimeout), a page whose worker dies (a crash in a parser, the OOM killer) fails alone (WorkerDied); either way a new
-worker takes the dead one's place and no other page is touched (one waiting in the dead worker's
-pipe goes to another). The supervisor owns the workers: it dispatches pages, collects results,
-keeps the time limits and replaces workers. Given an asyncio `loop` (the crawl's), the supervisor
-is that loop: the workers' pipes are its readers and their time limits its timers, and `submit()`
-and `close()` are called on its thread (the crawl's reactor; the rebuild runs one of its own). Else
-it is a thread of its own (a Twisted reactor without asyncio). The loop is better: a second thread
-taking the interpreter lock for every page slowed all of the reactor's work (bench/README.md).
-Workers start with the first page (or `start()`), and `close()` ends them within a few seconds,
-killing a busy one. A script that starts a crawl itself must do so under `if __name__ ==
-"__main__":`, as with any `multiprocessing` pool. No settings: the callers read
+`ExtractionPool.submit()` hands a call of a module-level function (a page's extraction) to the first
+free one of `processes` worker processes (worker.py) and returns a Future (the pipeline awaits it,
+so the reactor goes on fetching and capturing meanwhile). Each worker has a pipe of its own and
+extracts one page at a time (once no worker is free, a small next page waits in a busy one's pipe,
+so that it never waits for the pool): a page that runs past `timeout` seconds has its worker killed
+(ExtractionTimeout), a page whose worker dies (a crash in a parser, the OOM killer) fails alone
+(WorkerDied); either way a new worker takes the dead one's place and no other page is touched (one
+waiting in the dead worker's pipe goes to another). The supervisor owns the workers: it dispatches
+pages, collects results, keeps the time limits and replaces workers. Given an asyncio `loop` (the
+crawl's), the supervisor is that loop: the workers' pipes are its readers and their time limits its
+timers, and `submit()` and `close()` are called on its thread (the crawl's reactor; the rebuild runs
+one of its own). Else it is a thread of its own (a Twisted reactor without asyncio). The loop is
+better: a second thread taking the interpreter lock for every page slowed all of the reactor's work
+(bench/README.md). Workers start with the first page (or `start()`), and `close()` ends them within
+a few seconds, killing a busy one. A script that starts a crawl itself must do so under `if __name__
+== "__main__":`, as with any `multiprocessing` pool. No settings: the callers read
 EXTRACTION_PROCESSES and EXTRACTION_TIMEOUT.
 """
 
