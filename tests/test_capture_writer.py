@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import gzip
 import itertools
 import os
@@ -144,6 +145,49 @@ def test_a_file_a_live_writer_holds_is_left_alone(tmp_path: Path) -> None:
     assert repair_folder(tmp_path) == []
     assert len(list(tmp_path.glob("*.open"))) == 1
     w.close()
+
+
+def test_a_writer_renames_its_file_before_it_lets_go_of_the_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers of a distributed crawl share the folder: an `.open` name is locked for as long as
+    its writer has it, so a worker starting beside it never repairs a file being closed."""
+    w = writer(tmp_path)
+    w.write(*exchange(w, 1))
+    locked = w._fd
+    seen: list[list[str]] = []
+    close = os.close
+
+    def closing(fd: int) -> None:
+        nonlocal locked
+        if fd == locked:  # once: the number is free for the next file opened
+            locked = -1
+            seen.append(sorted(path.suffix for path in tmp_path.iterdir() if path.name.endswith((".gz", ".open"))))
+        close(fd)
+
+    monkeypatch.setattr(os, "close", closing)
+    w.close()
+    assert seen == [[".gz"]]
+
+
+def test_repair_leaves_alone_a_file_closed_since_the_folder_was_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    w = writer(tmp_path)
+    w.write(*exchange(w, 1))
+    listed = next(tmp_path.glob("*.open"))
+    final = w.close()
+    assert final is not None
+    assert repair(listed) is None  # gone before it was opened
+    index = sorted(path.name for path in tmp_path.iterdir())
+    # Opened while still `.open`, renamed and unlocked by its writer before the lock was taken.
+    reopened = tmp_path / listed.name
+    os.link(final, reopened)
+    flock = fcntl.flock
+
+    def closed_meanwhile(fd: int, operation: int) -> None:
+        reopened.unlink()
+        flock(fd, operation)
+
+    monkeypatch.setattr(fcntl, "flock", closed_meanwhile)
+    assert repair(reopened) is None
+    assert sorted(path.name for path in tmp_path.iterdir()) == index  # the closed file and its index untouched
 
 
 @pytest.mark.parametrize("extra", [b"", b"WARC/1.1\r\n"])

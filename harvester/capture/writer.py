@@ -166,9 +166,11 @@ class WarcFileWriter:
         os.fsync(self._fd)
         if self._index is not None:
             self._finish_index(self._index)
-        os.close(self._fd)
         final = self._path.with_name(self._path.name.removesuffix(OPEN))
+        # Renamed before the lock goes with the descriptor: an `.open` name is locked as long as
+        # its writer lives, so another crawl's repair never takes a file being closed.
         os.replace(self._path, final)
+        os.close(self._fd)
         fsync_dir(self.folder)
         self._fd = self._path = self.warcinfo_id = self._index = None
         self.closed.append(final)
@@ -280,11 +282,17 @@ def whole_records(path: Path) -> tuple[int, int]:
 def repair(path: Path) -> Path | None:
     """Cut a `.open` file back to its last whole record and close it; None when nothing was whole
     (the file is removed) or when a live writer holds it."""
-    with open(path, "r+b") as handle:
+    try:
+        handle = open(path, "r+b")
+    except FileNotFoundError:  # closed by the crawl writing it since the folder was listed
+        return None
+    with handle:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             logger.warning("%s: another crawl is writing it, left alone", path)
+            return None
+        if not _names(path, handle.fileno()):  # closed and renamed between the open and the lock
             return None
         forget(path)  # whatever index the killed writer left: the file is indexed anew
         size = os.fstat(handle.fileno()).st_size
@@ -301,6 +309,14 @@ def repair(path: Path) -> Path | None:
     fsync_dir(path.parent)
     logger.warning("%s: repaired, %d whole records kept, %d bytes cut", final, count, size - good)
     return final
+
+
+def _names(path: Path, fd: int) -> bool:
+    """Whether `path` still names the file open as `fd`."""
+    try:
+        return os.stat(path).st_ino == os.fstat(fd).st_ino
+    except FileNotFoundError:
+        return False
 
 
 def repair_folder(folder: Path) -> list[Path]:
