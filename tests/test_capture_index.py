@@ -3,8 +3,12 @@ its own files, and dropped with a killed writer's file when it is repaired."""
 
 from __future__ import annotations
 
+import fcntl
 import json
+import threading
 from pathlib import Path
+
+import pytest
 
 from harvester.capture.index import index_folder, index_path, index_warc, side_path
 from harvester.capture.records import RecordFactory
@@ -82,6 +86,64 @@ def test_the_writer_indexes_its_files_and_a_killed_writer_s_index_goes_with_the_
         f"com,example)/{n}" for n in range(3)
     ]
     assert index_folder(live) == ([], [])
+
+
+def test_the_temp_files_a_killed_writer_left_of_its_index_go_with_the_repair(tmp_path: Path) -> None:
+    writer = WarcFileWriter(tmp_path / "live", "t", INFO, RecordFactory(), index=True)
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\n"
+    writer.write(writer.factory.response("http://example.com/a", "2026-11-02T09:05:07.000000Z", None, head, b"hi"))
+    (open_warc,) = (tmp_path / "live").glob("*.warc.gz.open")
+    crashed = tmp_path / "crashed"
+    (crashed / "indexes").mkdir(parents=True)
+    torn = crashed / open_warc.name
+    torn.write_bytes(open_warc.read_bytes())
+    # Killed while sorting its lines into the index: the sorted runs and the temp file stay.
+    index, side = index_path(torn), side_path(torn)
+    for leftover in (f".{side.name}.4242.run0", f".{side.name}.4242.run1", f".{index.name}.4242.tmp"):
+        (crashed / "indexes" / leftover).write_bytes(b"com,example)/a 20261102090507 {}\n")
+    other = crashed / "indexes" / ".other-20261102090507000-00009-h.cdxj.4242.tmp"  # another file's: not this repair's
+    other.write_bytes(b"")
+    repair_folder(crashed)
+    assert sorted(path.name for path in (crashed / "indexes").iterdir()) == [other.name]
+    writer.close()
+
+
+def test_a_closed_file_s_index_left_half_written_by_a_killed_crawl_is_written_anew_without_its_temp_file(tmp_path: Path) -> None:
+    writer = WarcFileWriter(tmp_path, "t", INFO, RecordFactory())
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\n"
+    writer.write(writer.factory.response("http://example.com/a", "2026-11-02T09:05:07.000000Z", None, head, b"hi"))
+    warc = writer.close()
+    (tmp_path / "indexes").mkdir()
+    dead = tmp_path / "indexes" / f".{index_path(warc).name}.4242.tmp"
+    dead.write_bytes(b"com,example)/")
+    (index,) = index_folder(tmp_path)[0]
+    assert [path.name for path in (tmp_path / "indexes").iterdir()] == [index.name]
+    assert [line.split(" ", 1)[0] for line in index.read_text("utf-8").splitlines()] == ["com,example)/a"]
+
+
+def test_crawls_sharing_a_folder_index_a_closed_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    writer = WarcFileWriter(tmp_path, "t", INFO, RecordFactory())
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\n"
+    writer.write(writer.factory.response("http://example.com/a", "2026-11-02T09:05:07.000000Z", None, head, b"hi"))
+    warc = writer.close()
+    (tmp_path / "indexes").mkdir()
+    flock, waiting = fcntl.flock, threading.Event()
+
+    def announced(fd: int, operation: int) -> None:
+        waiting.set()
+        flock(fd, operation)
+
+    result: list[tuple[list[Path], list]] = []
+    with open(warc, "rb") as other_crawl:  # another crawl is indexing the file
+        flock(other_crawl.fileno(), fcntl.LOCK_EX)
+        monkeypatch.setattr(fcntl, "flock", announced)
+        indexing = threading.Thread(target=lambda: result.append(index_folder(tmp_path)))
+        indexing.start()
+        assert waiting.wait(10)
+        index_path(warc).write_text("the other crawl's index\n", "utf-8")
+    indexing.join(10)
+    assert result == [([], [])]
+    assert index_path(warc).read_text("utf-8") == "the other crawl's index\n"
 
 
 def test_an_index_made_after_py_wacz_is_imported_still_leaves_the_warcinfo_out(tmp_path: Path) -> None:

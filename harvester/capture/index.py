@@ -7,11 +7,15 @@ WARC file is closed: no WARC is read again for its index. A killed crawl's side 
 with the repair of its `.open` WARC file, whose index is then made from scratch by
 `index_folder`. Sorting holds at most SORT_BUFFER bytes of lines in memory; beyond, sorted runs go
 to temp files and are merged. Every index is written atomically under a temp name of its own
-process, so that crawls sharing the folder (workers) may index the same file at once. No settings.
+process. Crawls sharing the folder (workers) index a closed file one at a time, under its lock; the
+temp files a killed process leaves of an index go with the repair of its `.open` file, or with the
+next indexing of the closed file. No settings.
 """
 
 from __future__ import annotations
 
+import fcntl
+import glob
 import heapq
 import os
 from collections.abc import Iterable, Iterator
@@ -112,30 +116,51 @@ def _write_unique(lines: Iterable[bytes] | Iterator[bytes], out: BinaryIO) -> No
 
 
 def forget(warc: Path) -> None:
-    """Drop whatever index a WARC file left open by a killed crawl has: it is indexed anew."""
-    side_path(warc).unlink(missing_ok=True)
-    index_path(warc).unlink(missing_ok=True)
+    """Drop whatever index a WARC file left open by a killed crawl has, with the temp files of its
+    writing (the caller holds the file's lock: no live process writes them): it is indexed anew."""
+    side, target = side_path(warc), index_path(warc)
+    for leftover in (*_leftovers(side, "run*"), *_leftovers(target, "tmp")):
+        leftover.unlink(missing_ok=True)
+    side.unlink(missing_ok=True)
+    target.unlink(missing_ok=True)
 
 
-def index_warc(warc: Path, sort_buffer: int = SORT_BUFFER) -> Path:
-    """Write the sorted CDXJ index of one WARC file (response, revisit, resource and metadata
-    records) with cdxj-indexer, reading the file."""
+def _leftovers(path: Path, suffix: str) -> list[Path]:
+    """The temp files processes wrote for `path`: `.<name>.<pid>.<suffix>`."""
+    return [Path(name) for name in glob.glob(f"{glob.escape(str(path.parent))}/.{glob.escape(path.name)}.*.{suffix}")]
+
+
+def index_warc(warc: Path, sort_buffer: int = SORT_BUFFER, *, again: bool = True) -> Path | None:
+    """Write the sorted CDXJ index of one closed WARC file (response, revisit, resource and
+    metadata records) with cdxj-indexer, reading the file; with `again` False, only if it has none
+    (None when another crawl indexed it meanwhile)."""
     # Imported here: it takes a third of a second to import (pyamf), and a crawl needs it only
     # for files repaired after a crash.
     from cdxj_indexer.main import CDXJIndexer
 
     target = index_path(warc)
     target.parent.mkdir(exist_ok=True)
-    temp = _temp(target)
-    # post_append: a POST request's body joins its response's key, as pywb expects. The record
-    # types are named, not left to the library's default list: py-wacz appends `warcinfo` to that
-    # list for the whole process once imported (`harvester package`).
-    CDXJIndexer(
-        str(temp), [str(warc)], sort=True, post_append=True, max_sort_buff_size=sort_buffer, records=",".join(INDEXED)
-    ).process_all()
-    with open(temp, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(temp, target)
+    with open(warc, "rb") as locked:
+        # One indexer of a file at a time (the writer closing it holds the lock until just after
+        # the rename): any temp file of its index now is a killed indexer's.
+        fcntl.flock(locked.fileno(), fcntl.LOCK_EX)
+        if not again and target.exists():
+            return None
+        for leftover in _leftovers(target, "tmp"):
+            leftover.unlink(missing_ok=True)
+        temp = _temp(target)
+        try:
+            # post_append: a POST request's body joins its response's key, as pywb expects. The
+            # record types are named, not left to the library's default list: py-wacz appends
+            # `warcinfo` to that list for the whole process once imported (`harvester package`).
+            CDXJIndexer(
+                str(temp), [str(warc)], sort=True, post_append=True, max_sort_buff_size=sort_buffer, records=",".join(INDEXED)
+            ).process_all()
+            with open(temp, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(temp, target)
+        finally:
+            temp.unlink(missing_ok=True)
     fsync_dir(target.parent)
     return target
 
@@ -152,8 +177,10 @@ def index_folder(folder: Path) -> tuple[list[Path], list[tuple[Path, Exception]]
         if index_path(warc).exists():
             continue
         try:
-            written.append(index_warc(warc))
+            index = index_warc(warc, again=False)
         except Exception as error:  # a file no tool can read must not stop the others' indexes
-            _temp(index_path(warc)).unlink(missing_ok=True)
             failed.append((warc, error))
+        else:
+            if index is not None:
+                written.append(index)
     return written, failed
