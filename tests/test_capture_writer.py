@@ -190,6 +190,27 @@ def test_repair_leaves_alone_a_file_closed_since_the_folder_was_listed(tmp_path:
     assert sorted(path.name for path in tmp_path.iterdir()) == index  # the closed file and its index untouched
 
 
+def test_two_crawls_repairing_one_file_at_once_leave_it_closed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    w = writer(tmp_path / "live")
+    w.write(*exchange(w, 1))
+    live = next((tmp_path / "live").glob("*.open"))
+    killed = tmp_path / live.name
+    killed.write_bytes(live.read_bytes())
+    replace, other = os.replace, []
+
+    def other_crawl_first(source: Path, target: Path) -> None:
+        if not other:  # a second crawl starting in the folder comes to the file just then
+            other.append(repair(killed))
+        replace(source, target)
+
+    monkeypatch.setattr(os, "replace", other_crawl_first)
+    repaired = repair(killed)
+    assert other == [None]
+    assert repaired == tmp_path / live.name.removesuffix(".open")
+    assert sorted(path.name for path in tmp_path.iterdir() if path.is_file()) == [repaired.name]
+    w.close()
+
+
 @pytest.mark.parametrize("extra", [b"", b"WARC/1.1\r\n"])
 def test_a_member_that_is_not_a_whole_record_is_cut(tmp_path: Path, extra: bytes) -> None:
     w = writer(tmp_path / "live")
