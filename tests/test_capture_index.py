@@ -11,18 +11,23 @@ from pathlib import Path
 import pytest
 
 from harvester.capture.index import index_folder, index_path, index_warc, side_path
-from harvester.capture.records import RecordFactory
+from harvester.capture.records import RecordFactory, WarcRecord
 from harvester.capture.writer import WarcFileWriter, WarcInfo, repair_folder
 
 INFO = WarcInfo(software="harvester/test", operator="", robots="obey", crawl_id="c", hostname="h")
+
+
+def page(writer: WarcFileWriter, path: str) -> WarcRecord:
+    """The response record of a two-byte page at `path` of example.com."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\n"
+    return writer.factory.response(f"http://example.com{path}", "2026-11-02T09:05:07.000000Z", None, head, b"hi")
 
 
 def test_every_closed_file_without_an_index_gets_one_and_a_broken_file_does_not_stop_the_others(tmp_path: Path) -> None:
     writer = WarcFileWriter(tmp_path, "t", INFO, RecordFactory())
     refs = {}
     for path in ("/b", "/a"):
-        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\n"
-        response = writer.factory.response(f"http://example.com{path}", "2026-11-02T09:05:07.000000Z", None, head, b"hi")
+        response = page(writer, path)
         request = writer.factory.request(f"http://example.com{path}", "2026-11-02T09:05:07.000000Z", None, b"GET / HTTP/1.1\r\n\r\n", response.record_id)
         refs[path] = writer.write(response, request)[0]
     warc = writer.close()
@@ -48,8 +53,7 @@ def test_an_index_larger_than_the_sort_buffer_is_sorted_through_temp_files_into_
     writer = WarcFileWriter(tmp_path, "t", INFO, RecordFactory())
     paths = [f"/item/{n}" for n in (7, 3, 9, 1, 5, 8, 2, 6, 4, 0)]  # captured out of key order
     for path in paths:
-        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\n"
-        writer.write(writer.factory.response(f"http://example.com{path}", "2026-11-02T09:05:07.000000Z", None, head, b"hi"))
+        writer.write(page(writer, path))
     warc = writer.close()
     spilled = index_warc(warc, sort_buffer=300).read_text("utf-8")  # a line is ~250 characters: a run per line or two
     keys = [line.split(" ", 1)[0] for line in spilled.splitlines()]
@@ -61,9 +65,7 @@ def test_an_index_larger_than_the_sort_buffer_is_sorted_through_temp_files_into_
 def test_the_writer_indexes_its_files_and_a_killed_writer_s_index_goes_with_the_repair(tmp_path: Path) -> None:
     live = tmp_path / "live"
     writer = WarcFileWriter(live, "t", INFO, RecordFactory(), index=True)
-    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\n"
-    refs = [writer.write(writer.factory.response(f"http://example.com/{n}", "2026-11-02T09:05:07.000000Z", None, head, b"hi"))[0]
-            for n in range(3)]
+    refs = [writer.write(page(writer, f"/{n}"))[0] for n in range(3)]
     (open_warc,) = live.glob("*.warc.gz.open")
     assert side_path(open_warc).exists() and not index_path(open_warc).exists()
     # A kill: the file and its side file stay as they were, the last record torn; the killed
@@ -90,8 +92,7 @@ def test_the_writer_indexes_its_files_and_a_killed_writer_s_index_goes_with_the_
 
 def test_the_temp_files_a_killed_writer_left_of_its_index_go_with_the_repair(tmp_path: Path) -> None:
     writer = WarcFileWriter(tmp_path / "live", "t", INFO, RecordFactory(), index=True)
-    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\n"
-    writer.write(writer.factory.response("http://example.com/a", "2026-11-02T09:05:07.000000Z", None, head, b"hi"))
+    writer.write(page(writer, "/a"))
     (open_warc,) = (tmp_path / "live").glob("*.warc.gz.open")
     crashed = tmp_path / "crashed"
     (crashed / "indexes").mkdir(parents=True)
@@ -110,8 +111,7 @@ def test_the_temp_files_a_killed_writer_left_of_its_index_go_with_the_repair(tmp
 
 def test_a_closed_file_s_index_left_half_written_by_a_killed_crawl_is_written_anew_without_its_temp_file(tmp_path: Path) -> None:
     writer = WarcFileWriter(tmp_path, "t", INFO, RecordFactory())
-    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\n"
-    writer.write(writer.factory.response("http://example.com/a", "2026-11-02T09:05:07.000000Z", None, head, b"hi"))
+    writer.write(page(writer, "/a"))
     warc = writer.close()
     (tmp_path / "indexes").mkdir()
     dead = tmp_path / "indexes" / f".{index_path(warc).name}.4242.tmp"
@@ -123,8 +123,7 @@ def test_a_closed_file_s_index_left_half_written_by_a_killed_crawl_is_written_an
 
 def test_crawls_sharing_a_folder_index_a_closed_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     writer = WarcFileWriter(tmp_path, "t", INFO, RecordFactory())
-    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\n"
-    writer.write(writer.factory.response("http://example.com/a", "2026-11-02T09:05:07.000000Z", None, head, b"hi"))
+    writer.write(page(writer, "/a"))
     warc = writer.close()
     (tmp_path / "indexes").mkdir()
     flock, waiting = fcntl.flock, threading.Event()
@@ -150,7 +149,6 @@ def test_an_index_made_after_py_wacz_is_imported_still_leaves_the_warcinfo_out(t
     import wacz.waczindexer  # noqa: F401  (appends "warcinfo" to cdxj-indexer's default records)
 
     writer = WarcFileWriter(tmp_path, "t", INFO, RecordFactory())
-    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\n"
-    writer.write(writer.factory.response("http://example.com/a", "2026-11-02T09:05:07.000000Z", None, head, b"hi"))
+    writer.write(page(writer, "/a"))
     lines = index_warc(writer.close()).read_text("utf-8").splitlines()
     assert [line.split(" ", 1)[0] for line in lines] == ["com,example)/a"]

@@ -130,22 +130,22 @@ def _leftovers(path: Path, suffix: str) -> list[Path]:
     return [Path(name) for name in glob.glob(f"{glob.escape(str(path.parent))}/.{glob.escape(path.name)}.*.{suffix}")]
 
 
-def index_warc(warc: Path, sort_buffer: int = SORT_BUFFER, *, again: bool = True) -> Path | None:
-    """Write the sorted CDXJ index of one closed WARC file (response, revisit, resource and
-    metadata records) with cdxj-indexer, reading the file; with `again` False, only if it has none
-    (None when another crawl indexed it meanwhile)."""
-    # Imported here: it takes a third of a second to import (pyamf), and a crawl needs it only
-    # for files repaired after a crash.
-    from cdxj_indexer.main import CDXJIndexer
-
+def index_warc(warc: Path, sort_buffer: int = SORT_BUFFER) -> Path | None:
+    """Write the sorted CDXJ index of a closed WARC file that has none (response, revisit,
+    resource and metadata records) with cdxj-indexer, reading the file; None when it has one
+    (another crawl sharing the folder wrote it meanwhile)."""
     target = index_path(warc)
-    target.parent.mkdir(exist_ok=True)
     with open(warc, "rb") as locked:
         # One indexer of a file at a time (the writer closing it holds the lock until just after
         # the rename): any temp file of its index now is a killed indexer's.
         fcntl.flock(locked.fileno(), fcntl.LOCK_EX)
-        if not again and target.exists():
+        if target.exists():
             return None
+        # Imported here: it takes a third of a second to import (pyamf), and a crawl needs it
+        # only for files repaired after a crash.
+        from cdxj_indexer.main import CDXJIndexer
+
+        target.parent.mkdir(exist_ok=True)
         for leftover in _leftovers(target, "tmp"):
             leftover.unlink(missing_ok=True)
         temp = _temp(target)
@@ -174,10 +174,8 @@ def index_folder(folder: Path) -> tuple[list[Path], list[tuple[Path, Exception]]
     files it writes; a repaired file has none): (indexes written, failures)."""
     written, failed = [], []
     for warc in sorted(folder.glob("*.warc.gz")):
-        if index_path(warc).exists():
-            continue
         try:
-            index = index_warc(warc, again=False)
+            index = index_warc(warc)
         except Exception as error:  # a file no tool can read must not stop the others' indexes
             failed.append((warc, error))
         else:

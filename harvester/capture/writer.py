@@ -302,14 +302,12 @@ def repair(path: Path) -> Path | None:
         os.fsync(handle.fileno())
         # Renamed or removed before the lock goes, as the writer does: a crawl starting beside this
         # one must not take the file for a killed crawl's while it is still `.open`.
-        final = path.with_name(path.name.removesuffix(OPEN))
         if count == 0:
             path.unlink()
-        else:
-            os.replace(path, final)
-    if count == 0:
-        logger.warning("%s: no whole record, removed", path)
-        return None
+            logger.warning("%s: no whole record, removed", path)
+            return None
+        final = path.with_name(path.name.removesuffix(OPEN))
+        os.replace(path, final)
     fsync_dir(path.parent)
     logger.warning("%s: repaired, %d whole records kept, %d bytes cut", final, count, size - good)
     return final
