@@ -24,6 +24,7 @@ class Usage:
     peak_rss_mb: float  # the largest single process (VmHWM)
     tree_rss_mb: float  # the largest sum of VmRSS over the process tree
     exit_code: int
+    tree_parts_mb: tuple[float, ...] = ()  # each process's VmRSS at that moment, largest first
 
 
 def _tree(pid: int) -> list[int]:
@@ -56,13 +57,16 @@ class _TreeSampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid = pid
         self.tree_kb = 0
+        self.tree_parts_kb: list[int] = []
         self.hwm_kb = 0
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.wait(0.05):
             memory = [memory_kb(pid) for pid in _tree(self.pid)]
-            self.tree_kb = max(self.tree_kb, sum(rss for rss, _ in memory))
+            total = sum(rss for rss, _ in memory)
+            if total > self.tree_kb:
+                self.tree_kb, self.tree_parts_kb = total, sorted((rss for rss, _ in memory), reverse=True)
             self.hwm_kb = max(self.hwm_kb, *(hwm for _, hwm in memory))
 
 
@@ -84,4 +88,5 @@ def run(argv: list[str], env: dict[str, str], log: Path, cwd: Path | None = None
         peak_rss_mb=sampler.hwm_kb / 1024,
         tree_rss_mb=sampler.tree_kb / 1024,
         exit_code=process.returncode,
+        tree_parts_mb=tuple(kb / 1024 for kb in sampler.tree_parts_kb),
     )

@@ -64,10 +64,11 @@ class Row:
     # Printed, not in the JSON rows.
     tree_rss_mb: float = 0.0
     nginx_cpu_s_per_1000: float | None = None
+    tree_parts_mb: tuple[float, ...] = ()  # the processes at the tree's peak, largest first
 
     def json_row(self) -> dict[str, object]:
         row = asdict(self)
-        del row["tree_rss_mb"], row["nginx_cpu_s_per_1000"]
+        del row["tree_rss_mb"], row["nginx_cpu_s_per_1000"], row["tree_parts_mb"]
         return row
 
 
@@ -168,6 +169,7 @@ class Bench:
             peak_rss_mb=round(usage.peak_rss_mb, 1),
             warc_bytes_per_page=round(outcome.warc_bytes / pages) if outcome.warc_bytes is not None else None,
             tree_rss_mb=round(usage.tree_rss_mb, 1),
+            tree_parts_mb=tuple(round(mb, 1) for mb in usage.tree_parts_mb),
             nginx_cpu_s_per_1000=round(nginx_cpu / pages * 1000, 3) if crawled else None,
         )
 
@@ -177,7 +179,7 @@ def median_row(rows: list[Row]) -> Row:
         present = [value for value in values if value is not None]
         return round(statistics.median(present), 3) if present else None
 
-    fields = {name: middle([getattr(row, name) for row in rows]) for name in asdict(rows[0]) if name != "system"}
+    fields = {name: middle([getattr(row, name) for row in rows]) for name in asdict(rows[0]) if name not in ("system", "tree_parts_mb")}
     fields["pages"] = int(fields["pages"] or 0)
     return Row(system=rows[0].system, **fields)
 
@@ -261,6 +263,8 @@ def memory_check(args: argparse.Namespace, work: Path, site_root: Path) -> int:
     verdict = "within" if max(growth, tree_growth) <= 0.20 else "NOT within"
     print(f"\npeak RSS {small.pages:,} -> {large.pages:,} pages: {growth:+.1%} (largest process), "
           f"{tree_growth:+.1%} (all processes): {verdict} 20%")
+    for row in rows:  # what made each tree's peak (forked processes count the pages they share)
+        print(f"all processes at their peak, {row.pages:,} pages: " + " + ".join(f"{mb:.1f}" for mb in row.tree_parts_mb) + " MB")
     return 0 if verdict == "within" else 1
 
 
