@@ -56,17 +56,15 @@ class _TreeSampler(threading.Thread):
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
-        self.tree_kb = 0
-        self.tree_parts_kb: list[int] = []
+        self.tree_parts_kb: list[int] = []  # each process's VmRSS when their sum was largest
         self.hwm_kb = 0
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.wait(0.05):
             memory = [memory_kb(pid) for pid in _tree(self.pid)]
-            total = sum(rss for rss, _ in memory)
-            if total > self.tree_kb:
-                self.tree_kb, self.tree_parts_kb = total, sorted((rss for rss, _ in memory), reverse=True)
+            if sum(rss for rss, _ in memory) > sum(self.tree_parts_kb):
+                self.tree_parts_kb = sorted((rss for rss, _ in memory), reverse=True)
             self.hwm_kb = max(self.hwm_kb, *(hwm for _, hwm in memory))
 
 
@@ -86,7 +84,7 @@ def run(argv: list[str], env: dict[str, str], log: Path, cwd: Path | None = None
         wall_s=wall,
         cpu_s=usage.ru_utime + usage.ru_stime,
         peak_rss_mb=sampler.hwm_kb / 1024,
-        tree_rss_mb=sampler.tree_kb / 1024,
+        tree_rss_mb=sum(sampler.tree_parts_kb) / 1024,
         exit_code=process.returncode,
         tree_parts_mb=tuple(kb / 1024 for kb in sampler.tree_parts_kb),
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import tracemalloc
-from pathlib import Path
 
 from scrapy import Request
 from scrapy.dupefilters import RFPDupeFilter
@@ -61,9 +60,8 @@ def test_a_request_seen_costs_far_less_memory_than_in_scrapys_set():
     assert theirs / count > 80  # what the set of bytes costs: the measure is sound
 
 
-def crawler_filter(jobdir: Path | None = None) -> RFPDupeFilter:
-    settings = harvester_settings(**({"JOBDIR": str(jobdir)} if jobdir else {}))
-    crawler = get_crawler(settings_dict=settings)
+def crawler_filter() -> RFPDupeFilter:
+    crawler = get_crawler(settings_dict=harvester_settings())
     filter_class = crawler.settings.get("DUPEFILTER_CLASS")
     assert filter_class == "harvester.state.seen.SeenRequests"  # the crawl's filter is this one
     return SeenRequests.from_crawler(crawler)
