@@ -56,9 +56,10 @@ class Entry:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
-        data = asdict(self)
-        extra = data.pop("extra")
-        data.update(extra)
+        # The fields as they are, not `asdict`'s deep copy of each (a fifth of a document's storing).
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "extra"}
+        data["warc"] = asdict(self.warc) if self.warc is not None else None
+        data.update(self.extra)
         return json.dumps(data, ensure_ascii=False)
 
     @classmethod

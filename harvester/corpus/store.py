@@ -260,11 +260,16 @@ class Corpus(DocumentStore):
         if seq is None or (seq < self.next_seq and self.holder(seq) is not None):
             seq = self.next_seq
         entry = Entry(seq=seq, id=doc_id, file=file_name(seq, doc_id), sha256=hashlib.sha256(text).hexdigest(), **fields)
-        return self.put(entry, text)
+        return self._place(entry, text)
 
     def put(self, entry: Entry, text: bytes) -> Entry:
         """Place a document's manifest line as it is (number, id, version and every field) with its
         text: a rebuild keeping a line, a merge of corpora."""
+        _check_text(entry, text)
+        return self._place(entry, text)
+
+    def _place(self, entry: Entry, text: bytes) -> Entry:
+        """`put` of a line whose sha256 is the text's (`add` has just hashed it: once is enough)."""
         if entry.id in self:
             raise ValueError(f"document {entry.id} is already in the corpus")
         # Numbers from next_seq on are free: only a number below it needs looking up.
@@ -272,7 +277,6 @@ class Corpus(DocumentStore):
             raise ValueError(f"number {entry.seq} is taken by document {holder}")
         if entry.file != file_name(entry.seq, entry.id):
             raise ValueError(f"document {entry.id} number {entry.seq}: its file must be {file_name(entry.seq, entry.id)}")
-        _check_text(entry, text)
         write_atomic(self.folder / entry.file, text, self.durable)
         try:
             offset = self._manifest.append(entry)
