@@ -67,8 +67,25 @@ def fsync_dir(folder: Path) -> None:
 def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     """Write `data` to `path` so that a reader (or a crash) sees the old file or the new, never half;
     `durable=False` leaves the flush to disk to the caller (a batch that syncs once at its end)."""
-    with atomic_writer(path, durable) as handle:
-        handle.write(data)
+    temp = path.with_name(f".{path.name}.tmp")
+    try:
+        # The system's calls, not a Python file: four for the file where `open` makes seven (each
+        # gives up the interpreter lock, which a thread beside the crawl's must then take back).
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            if durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    if durable:
+        fsync_dir(path.parent)
 
 
 @contextmanager
