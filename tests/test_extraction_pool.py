@@ -22,7 +22,7 @@ import pytest
 from harvester.extraction.errors import ExtractionError, ExtractionTimeout, PoolClosed, WorkerDied
 from harvester.extraction.page import Extracted, extract_page
 from harvester.extraction.pool import ExtractionPool, _Task
-from harvester.extraction.worker import Worker
+from harvester.extraction.worker import Worker, send_message
 from tests.conftest import harvester_env
 
 MISSION_URL = "https://toronto.mofa.go.kr/ca-toronto-ko/brd/m_5389/view.do?seq={}"
@@ -324,7 +324,7 @@ WORKERS_OF_A_KILLED_CRAWL = """
 import asyncio, os, sys
 from harvester.extraction.page import extract_page
 from harvester.extraction.pool import ExtractionPool, _Task
-from harvester.extraction.worker import Worker
+from harvester.extraction.worker import Worker, send_message
 
 if __name__ == "__main__":
     pool = ExtractionPool(2, extract_page)
@@ -412,7 +412,7 @@ import signal, sys
 from pathlib import Path
 from harvester.extraction.page import extract_page
 from harvester.extraction.pool import ExtractionPool, _Task
-from harvester.extraction.worker import Worker
+from harvester.extraction.worker import Worker, send_message
 
 if __name__ == "__main__":
     interrupts = []
@@ -572,3 +572,28 @@ def test_on_a_loop_closing_with_a_stuck_worker_returns_at_once(tmp_path: Path) -
     with pytest.raises(PoolClosed):
         future.result(timeout=0)
     assert ended(workers, 5)
+
+
+def _received_in_a_thread(payloads: list[bytes], monkeypatch: pytest.MonkeyPatch | None = None) -> list[bytes]:
+    ours, theirs = multiprocessing.Pipe()
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.extend(theirs.recv_bytes() for _ in payloads))
+    reader.start()
+    for payload in payloads:
+        send_message(ours, payload)
+    reader.join(10)
+    ours.close()
+    theirs.close()
+    return received
+
+
+def test_a_message_sent_in_one_call_reads_as_multiprocessing_frames_it() -> None:
+    big = bytes(range(256)) * 2000  # 512 KB: more than the socket holds at once
+    assert _received_in_a_thread([b"small", big, b""]) == [b"small", big, b""]
+
+
+def test_a_message_cut_short_goes_on_where_it_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A signal can end a write early: only the first two bytes go, the length not even whole.
+    monkeypatch.setattr(os, "writev", lambda fd, buffers: os.write(fd, b"".join(buffers)[:2]))
+    payload = b"a page" * 10_000
+    assert _received_in_a_thread([payload, b"next"]) == [payload, b"next"]

@@ -38,7 +38,7 @@ from typing import Any
 
 # No Scrapy here (harvester.awaitable imports it): the rebuild's workers import this module as they start.
 from harvester.extraction.errors import ExtractionTimeout, PoolClosed, WorkerDied
-from harvester.extraction.worker import KILL_WAIT, READY, STOP, Worker
+from harvester.extraction.worker import KILL_WAIT, READY, STOP, Worker, send_message
 
 logger = logging.getLogger(__name__)
 
@@ -294,7 +294,7 @@ class ExtractionPool:
             self._put_back([task])
             return False
         try:
-            worker.connection.send_bytes(task.payload)
+            send_message(worker.connection, task.payload)
         except OSError:  # the worker died: the page waits for another
             self._put_back([task])
             self._lost(worker)
