@@ -51,6 +51,11 @@ def stuck_after_saying_so(fifo: str) -> None:
     threading.Event().wait()
 
 
+def gives_what_does_not_pickle(*args: object) -> object:
+    """A function whose value cannot travel back to the pool."""
+    return threading.Lock()
+
+
 def marked(body: bytes, marker: bytes) -> bytes:
     return body.replace(b"</body>", marker + b"</body>")
 
@@ -597,3 +602,14 @@ def test_a_message_cut_short_goes_on_where_it_stopped(monkeypatch: pytest.Monkey
     monkeypatch.setattr(os, "writev", lambda fd, buffers: os.write(fd, b"".join(buffers)[:2]))
     payload = b"a page" * 10_000
     assert _received_in_a_thread([payload, b"next"]) == [payload, b"next"]
+
+
+def test_a_value_that_does_not_pickle_fails_its_page_and_the_worker_goes_on() -> None:
+    pool = ExtractionPool(1, gives_what_does_not_pickle, timeout=30)
+    try:
+        for _ in range(2):  # the same worker answers the next page too
+            with pytest.raises(RuntimeError, match="could not send back the result"):
+                pool.submit(b"page").result(30)
+        assert pool.replaced == 0
+    finally:
+        pool.close()
