@@ -101,10 +101,10 @@ class Run:
 
 
 def rebuild(captures: Path, jobs: int, out: Path) -> Run:
-    """One rebuild into `out`, a new folder, kept until the bench ends: on an ext4 without a journal
-    (as here) files made just after thousands were deleted cost 0.3-1 ms each to make instead of
-    0.06 ms (the kernel skips inodes freed in the last minute or more), so a rebuild that follows
-    the clean-up of the one before would pay for it."""
+    """One rebuild into `out`, a new folder, kept until the bench ends: on this machine's ext4, files
+    made just after thousands were deleted cost 0.5-0.8 ms each of the kernel's CPU to make instead
+    of 0.1 ms, so a rebuild that follows the clean-up of the one before would pay for it (as one
+    started straight after another bench, whose files go as it ends, does)."""
     args = [sys.executable, "-m", "harvester.cli", "rebuild", "--from-warc", str(captures), "--out", str(out), "--jobs", str(jobs)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(args, env=env(), check=True, capture_output=True)

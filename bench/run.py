@@ -140,10 +140,9 @@ class Bench:
         raise ValueError(f"unknown system {system!r}")
 
     def run(self, system: str) -> Row:
-        # Each run's output stays until the bench ends (its temp folder goes): on an ext4 without a
-        # journal, as here, the kernel skips inodes freed in the last minute or more when it makes
-        # a file, and files made just after thousands were deleted cost 0.3-1 ms each instead of
-        # 0.06 ms: a crawl would pay for the clean-up of the one before it.
+        # Each run's output stays until the bench ends (its temp folder goes): on this machine's
+        # ext4, a file made just after thousands were deleted costs 0.5-0.8 ms of the kernel's CPU
+        # instead of 0.1 (0.13 a minute later): a crawl would pay for the clean-up of the one before.
         runs = self.work / "runs"
         runs.mkdir(exist_ok=True)
         out = Path(tempfile.mkdtemp(prefix=f"{system}-", dir=runs))
