@@ -103,3 +103,14 @@ def test_a_failed_store_fails_its_document_only() -> None:
         bad.result(WAIT)
     writer.close()
     assert good.result(0).entry.id == "a"
+
+
+def test_a_document_handed_to_an_idle_writer_is_never_left_waiting() -> None:
+    # Each document finds the thread going idle after the last group's flush (or just idle): the
+    # hand-over must wake it whichever way the two meet, or the document would wait forever.
+    store = Store()
+    writer = GroupWriter(store, every=1000, interval=0.0)
+    for number in range(300):
+        assert writer.store_document(f"d{number}", b"text", {}).result(WAIT).outcome == "new"
+    writer.close()
+    assert store.calls.count("sync") == 300
