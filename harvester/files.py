@@ -67,8 +67,7 @@ def fsync_dir(folder: Path) -> None:
 def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     """Write `data` to `path` so that a reader (or a crash) sees the old file or the new, never half;
     `durable=False` leaves the flush to disk to the caller (a batch that syncs once at its end)."""
-    temp = path.with_name(f".{path.name}.tmp")
-    try:
+    with _replacing(path, durable) as temp:
         # The system's calls, not a Python file: four for the file where `open` makes seven (each
         # gives up the interpreter lock, which a thread beside the crawl's must then take back).
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
@@ -80,27 +79,27 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
                 os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    if durable:
-        fsync_dir(path.parent)
 
 
 @contextmanager
 def atomic_writer(path: Path, durable: bool = True) -> Iterator[BinaryIO]:
     """`write_atomic` for a file written piece by piece: the file replaces `path` when the block ends."""
+    with _replacing(path, durable) as temp, open(temp, "wb") as handle:
+        yield handle
+        handle.flush()
+        if durable:
+            os.fsync(handle.fileno())
+
+
+@contextmanager
+def _replacing(path: Path, durable: bool) -> Iterator[Path]:
+    """The temp file beside `path` that the block writes (and syncs, if `durable`), which then
+    replaces `path`. A full disk (or any failure) leaves no half-written temp file behind."""
     temp = path.with_name(f".{path.name}.tmp")
     try:
-        with open(temp, "wb") as handle:
-            yield handle
-            handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
+        yield temp
         os.replace(temp, path)
     except BaseException:
-        # A full disk (or any failure) leaves no half-written temp file behind.
         temp.unlink(missing_ok=True)
         raise
     if durable:

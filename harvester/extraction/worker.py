@@ -119,7 +119,7 @@ def serve(function: Callable[..., Any], tasks: Connection, lifeline: Connection,
         _send(tasks, outcome)
 
 
-def send_message(connection: Connection, payload: bytes) -> None:
+def send_message(connection: Connection, payload: bytes | memoryview) -> None:
     """`connection.send_bytes(payload)` in one system call. multiprocessing writes a payload over
     16 KB apart from its length: the reader, woken by the length, takes the core from the writer
     and waits for the rest, a page's hand-over costing both sides two wake-ups instead of one."""
@@ -133,10 +133,10 @@ def send_message(connection: Connection, payload: bytes) -> None:
 
 def _send(tasks: Connection, outcome: tuple[Any, ...]) -> None:
     try:
-        payload = bytes(ForkingPickler.dumps(outcome))
+        payload = ForkingPickler.dumps(outcome)
     except Exception as error:  # a value or an exception that does not pickle
         what = f"the worker could not send back the result: {type(error).__name__}: {error}"
-        payload = bytes(ForkingPickler.dumps((False, RuntimeError(what), traceback.format_exc())))
+        payload = ForkingPickler.dumps((False, RuntimeError(what), traceback.format_exc()))
     send_message(tasks, payload)
 
 
