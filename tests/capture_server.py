@@ -43,7 +43,7 @@ INDEX = """<!DOCTYPE html>
 <li><a href="/plain">plain</a></li><li><a href="/gzip">gzip</a></li><li><a href="/chunked">chunked</a></li>
 <li><a href="/gzip-chunked">gzip and chunked</a></li><li><a href="/redirect">redirect</a></li>
 <li><a href="/missing">missing</a></li><li><a href="/cookies">cookies</a></li>
-<li><a href="/search?q=bridge%20repairs&amp;page=2">search</a></li><li><a href="/file.bin">binary</a></li>
+<li><a href="/search?q=bridge%20repairs&amp;from=%2Fnews%7E&amp;page=2">search</a></li><li><a href="/file.bin">binary</a></li>
 <li><a href="/article">article</a></li><li><a href="/hold">held article</a></li>
 </ul><img src="/logo.png" alt=""></body></html>
 """
@@ -113,7 +113,9 @@ def answer(path: str) -> Answer:
         return Answer(b"HTTP/1.1 301 Moved Permanently", [*html, b"Location: /plain", b"Content-Length: %d" % len(body)], body)
     if path == "/cookies":
         body = b"<html><body><p>Two cookies.</p></body></html>"
-        cookies = [b"Set-Cookie: first=1; Path=/", b"Set-Cookie: second=2; Path=/; HttpOnly"]
+        # A header in EUC-KR, as Korean sites send file names: bytes that are not UTF-8.
+        cookies = [b"Set-Cookie: first=1; Path=/", b"Set-Cookie: second=2; Path=/; HttpOnly",
+                   b"X-Title: " + "\uc678\uad50\ubd80".encode("euc-kr")]
         return Answer(b"HTTP/1.1 200 OK", [*html, *cookies, b"Content-Length: %d" % len(body)], body)
     if path.startswith("/search?"):
         body = b"<html><body><p>Results for " + path.encode() + b"</p></body></html>"

@@ -30,7 +30,8 @@ from tests.conftest import FAST
 from tests.pywb import wayback
 
 PATHS = ["/plain", "/gzip", "/chunked", "/gzip-chunked", "/redirect", "/missing", "/cookies", "/file.bin", "/article"]
-SEARCH = "/search?q=bridge%20repairs&page=2"
+# Escapes a client could re-quote (%2F as "/", %7E as "~"): the request line keeps them as linked.
+SEARCH = "/search?q=bridge%20repairs&from=%2Fnews%7E&page=2"
 
 
 @dataclass(frozen=True)

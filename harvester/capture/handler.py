@@ -1,48 +1,97 @@
 """HTTP(S) download handler that hands the wire bytes of each exchange to the capture middleware.
 
-It is Scrapy's HTTP/1.1 handler with the capturing client protocol in its connection pool; the
-`WireLog` of a download is left in `request.meta["_capture_wire"]`. Settings: CAPTURE_ENABLED (when
-off, the handler downloads as Scrapy's own does). On the signal `abandon_downloads` (a stopping
-crawl that waited long enough) it cancels the downloads in flight.
+It is Scrapy's aiohttp download handler (HTTP/1.1, aiohttp's C parser: a quarter less of the
+reactor's CPU per page than Scrapy's Twisted handler on the bench) with the teeing protocol of
+capture/wire.py on its connections; the `WireLog` of a download is left in
+`request.meta["_capture_wire"]`. Names are resolved by the reactor's resolver (Scrapy's caching
+one, DNS_RESOLVER), which the private-address check asked first: a name is looked up once.
+URLs go out as Scrapy made them (aiohttp would otherwise re-quote them). Settings:
+CAPTURE_ENABLED (when off, the handler downloads as Scrapy's own does). On the signal
+`abandon_downloads` (a stopping crawl that waited long enough) it cancels the downloads in flight.
 """
 
 from __future__ import annotations
 
-import logging
-from typing import Any
+import asyncio
+import functools
+import socket
+from typing import Any, ClassVar
 
+import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
 from scrapy import Request
-from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler, _ScrapyAgent
+from scrapy.core.downloader.handlers._aiohttp import AiohttpDownloadHandler
+from scrapy.core.downloader.handlers._base_streaming import BaseStreamingDownloadHandler
 from scrapy.crawler import Crawler
-from scrapy.exceptions import ResponseDataLossError
-from scrapy.http import Response
-from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_exceptions
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.defer import Deferred
+from scrapy.exceptions import DownloadFailedError
+from scrapy.http import Headers, Response
+from scrapy.utils.ssl import _make_ssl_context
+
+from twisted.internet.error import DNSLookupError
 
 from harvester import signals as harvester_signals
-from harvester.capture.wire import CapturingHTTP11ClientFactory
+from harvester.capture.wire import TeeProtocol, WiredRequest, WiredResponse
+from harvester.fetch.addresses import resolve
+from harvester.fetch.errors import ProxyRefused
 
 WIRE_META = "_capture_wire"
-logger = logging.getLogger(__name__)
 
 
-class CapturingAgent(_ScrapyAgent):
-    def _cb_bodyready(self, txresponse: Any, request: Request) -> Any:
-        wire = getattr(txresponse, "_harvester_wire", None)
-        if wire is not None:
-            request.meta[WIRE_META] = wire
-        return super()._cb_bodyready(txresponse, request)
+class ReactorResolver(AbstractResolver):
+    """aiohttp's name lookups through the crawl's reactor resolver."""
+
+    def __init__(self, resolver: Any) -> None:
+        self.resolver = resolver
+
+    async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
+        try:
+            addresses = await resolve(self.resolver, host)
+        except DNSLookupError as error:
+            raise OSError(socket.EAI_NONAME, f"{host}: {error}") from error  # aiohttp's: a DNS error
+        results: list[ResolveResult] = []
+        for address in addresses:
+            kind = socket.AF_INET6 if ":" in address else socket.AF_INET
+            if family in (socket.AF_UNSPEC, kind):
+                results.append(ResolveResult(hostname=host, host=address, port=port, family=kind,
+                                             proto=0, flags=socket.AI_NUMERICHOST))
+        if not results:
+            raise OSError(socket.EAI_NONAME, f"{host} has no address of family {family!r}")
+        return results
+
+    async def close(self) -> None:
+        pass
 
 
-class CaptureDownloadHandler(HTTP11DownloadHandler):
+class CaptureDownloadHandler(AiohttpDownloadHandler):
+    experimental: ClassVar[bool] = False  # Scrapy's warning each start: this is the crawl's handler
+
     def __init__(self, crawler: Crawler) -> None:
-        super().__init__(crawler)
+        # As Scrapy's handler, whose session is made here instead: on a connector with the
+        # reactor's resolver and, capturing, the teeing protocol, request and response.
+        BaseStreamingDownloadHandler.__init__(self, crawler)
+        self._ssl_context = _make_ssl_context(crawler.settings)
         self.capturing = crawler.settings.getbool("CAPTURE_ENABLED")
+        from twisted.internet import reactor  # the crawl's, installed by now
+
+        connector = aiohttp.TCPConnector(
+            local_addr=self._bind_address,
+            limit=self._pool_size_total,
+            limit_per_host=self._pool_size_per_host,
+            resolver=ReactorResolver(reactor.nameResolver),
+        )
+        extra: dict[str, Any] = {"response_class": WiredResponse}
         if self.capturing:
-            self._pool._factory = CapturingHTTP11ClientFactory
+            connector._factory = functools.partial(TeeProtocol, loop=connector._loop)
+            extra["request_class"] = WiredRequest
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            cookie_jar=aiohttp.DummyCookieJar(),
+            auto_decompress=False,
+            skip_auto_headers=("Accept", "Accept-Encoding", "Content-Type", "User-Agent"),
+            **extra,
+        )
         # Downloads in flight, to be cancelled when the crawl gives up waiting for them.
-        self._downloads: set[Deferred[Response]] = set()
+        self._downloads: set[asyncio.Future[Response]] = set()
         crawler.signals.connect(self.abandon, signal=harvester_signals.abandon_downloads)
 
     def abandon(self) -> None:
@@ -50,27 +99,31 @@ class CaptureDownloadHandler(HTTP11DownloadHandler):
             download.cancel()
 
     async def download_request(self, request: Request) -> Response:
-        # As HTTP11DownloadHandler.download_request, with the agent that passes the log on, and
-        # the download kept at hand (cancelled by `abandon`).
-        agent = (CapturingAgent if self.capturing else _ScrapyAgent)(
-            contextFactory=self._contextFactory,
-            bindAddress=self._bind_address,
-            pool=self._pool,
-            maxsize=self._default_maxsize,
-            warnsize=self._default_warnsize,
-            fail_on_dataloss=self._fail_on_dataloss,
-            crawler=self._crawler,
-            tls_verbose_logging=self._tls_verbose_logging,
-        )
-        download = agent.download_request(request)
+        request.meta.setdefault("verbatim_url", True)
+        download = asyncio.ensure_future(super().download_request(request))
         self._downloads.add(download)
         try:
-            with wrap_twisted_exceptions():
-                return await maybe_deferred_to_future(download)
-        except ResponseDataLossError:
-            if not self._fail_on_dataloss_warned:
-                logger.warning(get_dataloss_msg(request.url))
-                self._fail_on_dataloss_warned = True
+            return await download
+        except DownloadFailedError as error:
+            if isinstance(error.__cause__, aiohttp.ClientHttpProxyError):
+                raise ProxyRefused(str(error)) from error.__cause__
+            raise
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if download.cancelled() and not (task is not None and task.cancelling()):
+                raise DownloadFailedError(f"abandoned: the crawl stopped ({request.url})") from None
             raise
         finally:
             self._downloads.discard(download)
+
+    async def _read_response(self, response: Any, request: Request) -> Response:
+        wire = getattr(response, "wire", None)
+        if wire is not None:
+            request.meta[WIRE_META] = wire
+        return await super()._read_response(response, request)
+
+    @staticmethod
+    def _extract_headers(response: Any) -> Headers:
+        # The bytes as received: aiohttp's decoded strings would not encode back when a site
+        # sends bytes that are not UTF-8 (EUC-KR in a header, say).
+        return Headers(list(response.raw_headers))

@@ -1,21 +1,24 @@
 """The bytes of each HTTP exchange as they cross the connection, teed by the client protocol.
 
-Scrapy's HTTP/1.1 download handler speaks through twisted's `HTTP11ClientProtocol`. The protocol
-here copies what it writes to its transport and what it reads from it into a `WireLog` per
-request. TLS (direct, or inside a proxy's CONNECT tunnel) sits below the protocol, so the log
-holds the plaintext HTTP messages; a CONNECT exchange happens before any request and is not logged.
+The download handler (capture/handler.py) speaks HTTP through aiohttp. Its connections' protocol
+here copies what is written to the transport and what is read from it into the `WireLog` of the
+request in progress: the request sets the log on the connection as it starts to write, and its
+response ends the log when aiohttp's parser reaches the end of the message. TLS (direct, or inside
+a proxy's CONNECT tunnel) sits below the protocol, so the log holds the plaintext HTTP messages; a
+CONNECT exchange is sent by aiohttp's own request class, which sets no log.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import asyncio
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from scrapy.core.downloader.handlers.http11 import _LenientHTTP11ClientFactory, _LenientHTTP11ClientProtocol
-from twisted.internet.defer import Deferred
-from twisted.web.iweb import IResponse
+from aiohttp.client_proto import ResponseHandler
+from aiohttp.client_reqrep import ClientRequest
+from scrapy.core.downloader.handlers._aiohttp import _ClientResponse
 
 
 def utc_now() -> datetime:
@@ -36,7 +39,7 @@ class WireLog:
 class TeeTransport:
     """Passes everything to the real transport; copies writes into the protocol's current log."""
 
-    def __init__(self, transport: Any, protocol: CapturingHTTP11ClientProtocol) -> None:
+    def __init__(self, transport: asyncio.Transport, protocol: TeeProtocol) -> None:
         self._transport = transport
         self._protocol = protocol
 
@@ -45,61 +48,60 @@ class TeeTransport:
             self._protocol.wire.sent += data
         self._transport.write(data)
 
-    def writeSequence(self, data: Iterable[bytes]) -> None:
+    def writelines(self, data: Iterable[bytes]) -> None:
         data = list(data)
         if self._protocol.wire is not None:
             for piece in data:
                 self._protocol.wire.sent += piece
-        self._transport.writeSequence(data)
+        self._transport.writelines(data)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._transport, name)
 
 
-class CapturingHTTP11ClientProtocol(_LenientHTTP11ClientProtocol):
-    """Scrapy's client protocol, logging each exchange; the log rides on the twisted response."""
+class TeeProtocol(ResponseHandler):
+    """aiohttp's client protocol, logging the exchange of the request in progress."""
 
     wire: WireLog | None = None
-    clock: Callable[[], datetime] = staticmethod(utc_now)
 
-    def makeConnection(self, transport: Any) -> None:
-        super().makeConnection(transport)
-        # Wrapped after connectionMade, which checks the real transport's interfaces.
-        self.transport = TeeTransport(transport, self)
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        self.transport = TeeTransport(transport, self)  # type: ignore[assignment]
 
-    def request(self, request: Any) -> Deferred[IResponse]:
-        if self._state != "QUIESCENT":
-            return super().request(request)
-        wire = self.wire = WireLog(started=self.clock(), peer=_peer(self.transport))
-
-        def attach(response: IResponse) -> IResponse:
-            response._harvester_wire = wire  # type: ignore[attr-defined]
-            return response
-
-        return super().request(request).addCallback(attach)
-
-    def dataReceived(self, data: bytes) -> None:
+    def data_received(self, data: bytes) -> None:
         if self.wire is not None:
             self.wire.received += data
-        super().dataReceived(data)
+        super().data_received(data)
 
-    def _finishResponse(self, rest: bytes) -> None:
-        # The parser has the whole response; bytes after it are not part of it.
-        wire, self.wire = self.wire, None
-        if wire is not None:
-            if rest:
-                del wire.received[len(wire.received) - len(rest) :]
+
+class WiredRequest(ClientRequest):
+    """Starts a log on its connection before it writes a byte; its response carries the log."""
+
+    async def send(self, conn: Any) -> WiredResponse:
+        protocol = conn.protocol
+        wire = None
+        if isinstance(protocol, TeeProtocol):
+            wire = protocol.wire = WireLog(started=utc_now(), peer=_peer(protocol.transport))
+        response = await super().send(conn)
+        response.wire = wire
+        return response
+
+
+class WiredResponse(_ClientResponse):
+    wire: WireLog | None = None
+
+    def _response_eof(self) -> None:
+        # The parser has the whole response: the log is complete, and what the connection reads
+        # next belongs to no exchange until the next request starts a log.
+        wire = self.wire
+        if wire is not None and not self._closed:
             wire.complete = True
-        super()._finishResponse(rest)
+            protocol = self._connection and self._connection.protocol
+            if protocol is not None and getattr(protocol, "wire", None) is wire:
+                protocol.wire = None
+        super()._response_eof()
 
 
 def _peer(transport: Any) -> str | None:
-    try:
-        return str(transport.getPeer().host)
-    except AttributeError:
-        return None
-
-
-class CapturingHTTP11ClientFactory(_LenientHTTP11ClientFactory):
-    def buildProtocol(self, addr: Any) -> CapturingHTTP11ClientProtocol:
-        return CapturingHTTP11ClientProtocol(self._quiescentCallback)
+    peer = transport.get_extra_info("peername") if transport is not None else None
+    return str(peer[0]) if peer else None

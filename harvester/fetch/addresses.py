@@ -86,6 +86,16 @@ class _Addresses:
         self.done.callback(self.addresses)
 
 
+async def resolve(resolver: IHostnameResolver, host: str) -> list[str]:
+    """The addresses `host` resolves to through `resolver` (DNSLookupError when none)."""
+    receiver = _Addresses()
+    resolver.resolveHostName(receiver, host, 0)
+    addresses = await maybe_deferred_to_future(receiver.done)
+    if not addresses:
+        raise DNSLookupError(host)
+    return addresses
+
+
 class PrivateAddressMiddleware:
     def __init__(self, crawler: Crawler, resolver: IHostnameResolver) -> None:
         self.crawler = crawler
@@ -126,12 +136,7 @@ class PrivateAddressMiddleware:
             self.skip(request, f"{host} resolves to {addresses[0]}, {not_public(addresses[0])}")
 
     async def resolve(self, host: str) -> list[str]:
-        receiver = _Addresses()
-        self.resolver.resolveHostName(receiver, host, 0)
-        addresses = await maybe_deferred_to_future(receiver.done)
-        if not addresses:
-            raise DNSLookupError(host)
-        return addresses
+        return await resolve(self.resolver, host)
 
     def skip(self, request: Request, detail: str) -> None:
         send_skipped(self.crawler, request.url, "private_address", detail)

@@ -11,7 +11,6 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
-from scrapy.core.downloader.handlers.http11 import TunnelError
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -35,14 +34,19 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+
+class ProxyRefused(DownloadFailedError):
+    """The proxy answered a tunnel's CONNECT with an error: the download handler's report of it."""
+
+
 _KINDS: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str], ...] = (
+    (ProxyRefused, "proxy"),  # before "connection": it is a DownloadFailedError
     ((DownloadTimeoutError, TimeoutError), "timeout"),
     (DownloadConnectionRefusedError, "connection_refused"),
     ((CannotResolveHostError, DNSLookupError), "dns"),
     (ResponseDataLossError, "data_loss"),
     (DownloadCancelledError, "too_large"),
     ((DownloadFailedError, ConnectionLost, ConnectionDone), "connection"),
-    (TunnelError, "proxy"),
 )
 
 
