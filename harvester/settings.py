@@ -82,7 +82,10 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's, reading only pages that spell "refresh" (spiders/redirect.py).
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "harvester.spiders.redirect.QuickMetaRefreshMiddleware": 580,
-    # After Scrapy's HttpProxyMiddleware (750), whose choice of proxy it reads: no connection to
+    # Scrapy's proxy choice, asking urllib about each host's no_proxy once (fetch/proxy.py).
+    "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
+    "harvester.fetch.proxy.HostProxyMiddleware": 750,
+    # After the proxy middleware (750), whose choice of proxy it reads: no connection to
     # loopback, private or link-local addresses but the seeds'.
     "harvester.fetch.addresses.PrivateAddressMiddleware": 760,
     # The delay of each host: slowed down when it pushes back, robots.txt's Crawl-delay. Near the
