@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import signal
+import socket
 import subprocess
 import sys
 from collections import Counter
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis
 
 from tests.conftest import crawl, crawl_args, harvester_env, run_harvester
 from tests.corpora import check_corpus, warcio_check
@@ -133,11 +135,18 @@ def test_a_killed_worker_loses_no_request(replica: str, redis_url: str, tmp_path
     victim = start_worker(out, replica, redis_url, 0, TIMEOUT["kill"], watched=True).process
     survivors = [start_worker(out, replica, redis_url, number, TIMEOUT["kill"]) for number in (1, 2)]
     assert victim.stderr is not None
+    # Killed after its third document, at a moment it holds requests: stopped, its leases are
+    # looked at in Redis, and it is let go on to its next document if it holds none.
+    server = redis.Redis.from_url(redis_url)
+    victim_id = f"{socket.gethostname().split('.')[0]}_{victim.pid}"  # the worker's name (distributed/config.py)
     seen = 0
     for line in victim.stderr:
         seen += " Document " in line
-        if seen == 3:
-            break
+        if seen >= 3 and " Document " in line:
+            victim.send_signal(signal.SIGSTOP)
+            if sum(server.hlen(key) for key in server.scan_iter(match=f"*:leases:{victim_id}")):
+                break
+            victim.send_signal(signal.SIGCONT)
     victim.send_signal(signal.SIGKILL)
     victim.wait(timeout=30)
     victim.stderr.close()
