@@ -198,13 +198,20 @@ def put_source(crawler: Crawler, state: StateStore, source: SourceState) -> None
 
 class SitemapNews:
     """Spider middleware: marks in the crawl state (`yielded_at`) each sitemap that lists an article
-    the crawl state does not hold settled, or dates one after its last fetch, once per crawl."""
+    the crawl state does not hold settled, or dates one after its last fetch, once per crawl.
+
+    An article that several sources list (a daily sitemap and the news sitemap, a feed) is asked for
+    by each, and the duplicate filter keeps the first request: one dated before the article's last
+    fetch is then skipped as known, and the source that dates it anew, read a moment later, is not
+    heard. So the first request for a known article that a source dates after its last fetch
+    passes the duplicate filter (`dont_filter`): whichever source is read first, it is fetched, once."""
 
     def __init__(self, crawler: Crawler, state: StateStore, clock: Callable[[], datetime] = utc_now) -> None:
         self.crawler = crawler
         self.state = state
         self.clock = clock
         self.marked: set[str] = set()
+        self.dated_anew: set[str] = set()  # known articles let past the duplicate filter
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SitemapNews:
@@ -219,24 +226,30 @@ class SitemapNews:
 
     def process_spider_output(self, response: Response, result: Iterable[object]) -> Iterator[object]:
         for item in result:
-            self.look(item)
-            yield item
+            yield self.look(item)
 
     async def process_spider_output_async(self, response: Response, result: AsyncIterator[object]) -> AsyncIterator[object]:
         async for item in result:
-            self.look(item)
-            yield item
+            yield self.look(item)
 
-    def look(self, item: object) -> None:
+    def look(self, item: object) -> object:
+        """The item, or the request that passes the duplicate filter in its place."""
         if not isinstance(item, Request):
-            return
-        sitemap = item.meta.get("listed_by")
-        if sitemap is None or sitemap in self.marked:
-            return
-        if listed_anew(self.state.get(item.url), item.meta.get("listed_at")):
+            return item
+        sitemap, listed_at = item.meta.get("listed_by"), item.meta.get("listed_at")
+        if listed_at is None and (sitemap is None or sitemap in self.marked):
+            return item
+        page = self.state.get(item.url)
+        if not listed_anew(page, listed_at):
+            return item
+        if sitemap is not None and sitemap not in self.marked:
             self.marked.add(sitemap)
             known = self.state.get_source(sitemap) or SourceState(sitemap, self.crawler.spider.name, "sitemaps")
             put_source(self.crawler, self.state, replace(known, yielded_at=iso(self.clock())))
+        if page is not None and page.settled and item.url not in self.dated_anew:
+            self.dated_anew.add(item.url)
+            return item.replace(dont_filter=True)
+        return item
 
 
 def changed_at(known: SourceState | None, read: Read) -> datetime:
