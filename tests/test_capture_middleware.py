@@ -126,6 +126,8 @@ def test_every_exchange_is_stored_as_it_crossed_the_wire(first: tuple[Path, list
     requests = {record.block: record for record in records if record.type == "request"}
     assert len(requests) == len(log) == sum(1 for r in records if r.type == "request")
     for exchange in log:
+        # A GET as a browser sends it: no body, no Content-Length.
+        assert exchange.received.startswith(b"GET ") and b"\r\ncontent-length:" not in exchange.received.lower()
         request = requests[exchange.received]
         main = by_id[request.fields["WARC-Concurrent-To"]]
         head, payload = expected_block(exchange.path)

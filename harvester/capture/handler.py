@@ -67,7 +67,7 @@ class CaptureDownloadHandler(AiohttpDownloadHandler):
 
     def __init__(self, crawler: Crawler) -> None:
         # As Scrapy's handler, whose session is made here instead: on a connector with the
-        # reactor's resolver and, capturing, the teeing protocol, request and response.
+        # reactor's resolver, the request and response classes of wire.py and, capturing, its teeing protocol.
         BaseStreamingDownloadHandler.__init__(self, crawler)
         self._ssl_context = _make_ssl_context(crawler.settings)
         self.capturing = crawler.settings.getbool("CAPTURE_ENABLED")
@@ -79,16 +79,15 @@ class CaptureDownloadHandler(AiohttpDownloadHandler):
             limit_per_host=self._pool_size_per_host,
             resolver=ReactorResolver(reactor.nameResolver),
         )
-        extra: dict[str, Any] = {"response_class": WiredResponse}
         if self.capturing:
             connector._factory = functools.partial(TeeProtocol, loop=connector._loop)
-            extra["request_class"] = WiredRequest
         self._session = aiohttp.ClientSession(
             connector=connector,
             cookie_jar=aiohttp.DummyCookieJar(),
             auto_decompress=False,
             skip_auto_headers=("Accept", "Accept-Encoding", "Content-Type", "User-Agent"),
-            **extra,
+            request_class=WiredRequest,
+            response_class=WiredResponse,
         )
         # Downloads in flight, to be cancelled when the crawl gives up waiting for them.
         self._downloads: set[asyncio.Future[Response]] = set()

@@ -75,7 +75,12 @@ class TeeProtocol(ResponseHandler):
 
 
 class WiredRequest(ClientRequest):
-    """Starts a log on its connection before it writes a byte; its response carries the log."""
+    """Starts a log on its connection before it writes a byte; its response carries the log. An
+    empty body is no body: a GET goes out without `Content-Length: 0` (Scrapy hands every request's
+    body over, empty or not; aiohttp still gives a POST its `Content-Length: 0`)."""
+
+    def __init__(self, method: str, url: Any, *, data: Any = None, **kwargs: Any) -> None:
+        super().__init__(method, url, data=None if data == b"" else data, **kwargs)
 
     async def send(self, conn: Any) -> WiredResponse:
         protocol = conn.protocol
