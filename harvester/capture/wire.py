@@ -102,7 +102,7 @@ class WiredResponse(_ClientResponse):
         if wire is not None and not self._closed:
             wire.complete = True
             protocol = self._connection and self._connection.protocol
-            if protocol is not None and getattr(protocol, "wire", None) is wire:
+            if protocol is not None and protocol.wire is wire:  # a TeeProtocol: it has a log
                 protocol.wire = None
         super()._response_eof()
 

@@ -131,12 +131,9 @@ class PrivateAddressMiddleware:
             self.skip(request, f"{host} is {kind}")
         if request.meta.get("proxy") is not None:
             return  # the proxy resolves the name
-        addresses = [address for address in await self.resolve(host) if not_public(address)]
+        addresses = [address for address in await resolve(self.resolver, host) if not_public(address)]
         if addresses:
             self.skip(request, f"{host} resolves to {addresses[0]}, {not_public(addresses[0])}")
-
-    async def resolve(self, host: str) -> list[str]:
-        return await resolve(self.resolver, host)
 
     def skip(self, request: Request, detail: str) -> None:
         send_skipped(self.crawler, request.url, "private_address", detail)
