@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -329,6 +330,19 @@ def test_the_pool_returns_what_one_process_does_in_the_same_order(tmp_path: Path
     assert [result.text for result in pooled] == [expected(idx) for idx in ids]
     # The body comes back once, as the text; the document has the fields.
     assert all(result.document.body == () and result.document.title for result in pooled)
+
+
+def test_the_rebuilds_cpu_time_counts_its_workers(tmp_path: Path) -> None:
+    captures = Captures(tmp_path / "warc")
+    for idx in [1001, 1002, 1003, 1004, 1005, 1006] * 8:
+        captures.response(view(idx), page_body(idx))
+    captures.close()
+    before = time.process_time()
+    result = rebuild_from_warcs(warc_files([tmp_path / "warc"]), tmp_path / "corpus", workers=1)
+    own = time.process_time() - before
+    # The worker extracted every page: its CPU is in the figure, beside this process's own.
+    assert result.cpu_seconds > own + 0.01
+    assert result.report()["cpu_seconds"] == round(result.cpu_seconds, 3)
 
 
 def test_a_number_clash_takes_the_next_after_the_highest_in_a_rebuild_as_in_a_merge(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ those rules no longer fit the pages are counted per site as a crawl counts them 
 from __future__ import annotations
 
 import logging
+import resource
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ class OfflineRebuild:
     text_changed: list[tuple[int, str, str, TextDiff]] = field(default_factory=list)  # seq, id, url, diff
     problems: list[str] = field(default_factory=list)  # WARC files that could not be read whole
     seconds: float = 0.0  # how long the rebuild took
+    cpu_seconds: float = 0.0  # the CPU it used meanwhile, its workers' included (start-up not)
     drift: dict[str, Drift] = field(default_factory=dict)  # by site (profile name)
     drift_threshold: float = 0.2
 
@@ -75,6 +77,7 @@ class OfflineRebuild:
             "problems": self.problems,
             "drift": self.drift_sections(),
             "seconds": round(self.seconds, 3),
+            "cpu_seconds": round(self.cpu_seconds, 3),
         }
 
 
@@ -89,12 +92,19 @@ def rebuild_from_warcs(
     """Make the corpus in `corpus_dir` (new, or empty) from the WARC files, in file-name order, the
     pages read by `workers` processes (0: here), each with `timeout` seconds at most; a site whose
     share of articles showing drift passes `drift_threshold` looks out of date."""
-    started = time.monotonic()
+    started, cpu = time.monotonic(), _cpu_seconds()
     # The workers start (a second or so) while the captures are scanned.
     with PageReader(workers, timeout) as reader:
         outcome = _rebuild(files, corpus_dir, use_stored, reader, drift_threshold)
-    outcome.seconds = time.monotonic() - started
+    # Closed, the workers are reaped: their CPU counts among this process's children.
+    outcome.seconds, outcome.cpu_seconds = time.monotonic() - started, _cpu_seconds() - cpu
     return outcome
+
+
+def _cpu_seconds() -> float:
+    """User and system CPU of this process and of its children that have ended."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _rebuild(
