@@ -5,9 +5,11 @@ extraction gate and extractor (harvester/extraction: `extract()` is a pure funct
 with the rules its profile had on the record's WARC-Date (a page of an old capture is read as its
 site made it then), and returns the document and its text; or the text its conversion record holds
 (`use_stored`), with the document its header fields describe. Where the page has a conversion
-record, the two texts are compared. Each page has the pool's time limit, and a page that runs past
-it or kills its worker is that page's failure alone (`timeout`, `worker_died`). Results come back
-in the order the pages were given, so that the corpus takes the documents in the crawl's order.
+record, the two texts are compared. Pages go to the workers a few at a time (`BATCH`), each batch
+with the pool's time limit once per page; a batch that runs past it or kills its worker is read
+again a page at a time, so that the page at fault is the only failure (`timeout`, `worker_died`).
+Results come back in the order the pages were given, so that the corpus takes the documents in the
+crawl's order.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date
@@ -30,8 +33,11 @@ from harvester.extraction.render import Document, encode
 from harvester.profiles import PROFILES, cms
 from harvester.rebuild.report import TextDiff, text_diff
 
-# Pages in flight per worker: enough that a worker never waits for the next.
-AHEAD = 8
+# Pages handed to a worker at a time: one hand-over (a message each way, the wake-ups, the
+# supervisor's round) for several pages, each a page's work of 1-2 ms.
+BATCH = 8
+# Batches in flight per worker: enough that a worker never waits for the next.
+AHEAD = 4
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,11 @@ def read_page(job: Job) -> Result:
     return Result(text, sent_once(document), encoding, stored_diff=text_diff(stored.block or b"", text) if differs else None)
 
 
+def read_batch(jobs: list[Job]) -> list[Result]:
+    """The documents of a few captured pages, in order (runs in a worker)."""
+    return [read_page(job) for job in jobs]
+
+
 def _stored_document(headers: dict[str, str], text: bytes, url: str, site: str | None) -> Document:
     """The document a conversion record's text and header fields describe: the title is the text's
     first line."""
@@ -112,7 +123,7 @@ class PageReader:
         self.workers = workers
         self.loop = asyncio.new_event_loop()
         # Forked: this process has imported all the workers run (pool.py).
-        self.pool = ExtractionPool(workers, read_page, timeout, self.loop, fork=True) if workers > 0 else None
+        self.pool = ExtractionPool(workers, read_batch, timeout, self.loop, fork=True) if workers > 0 else None
         if self.pool is not None:
             self.pool.start()
 
@@ -127,22 +138,40 @@ class PageReader:
         if self.pool is None:
             yield from map(read_page, jobs)
             return
-        pending: deque[Future[Result]] = deque()
-        for job in jobs:
-            pending.append(self.pool.submit(job))
+        pending: deque[tuple[list[Job], Future[list[Result]]]] = deque()
+        jobs = iter(jobs)
+        while batch := list(islice(jobs, BATCH)):
+            pending.append((batch, self.pool.submit(batch, pages=len(batch))))
             # Results in, the next pages out, without waiting: one round of the loop.
             self.loop.stop()
             self.loop.run_forever()
             if len(pending) >= self.workers * AHEAD:
-                yield self._outcome(pending.popleft())
+                yield from self._results(*pending.popleft())
         while pending:
-            yield self._outcome(pending.popleft())
+            yield from self._results(*pending.popleft())
 
-    def _outcome(self, future: Future[Result]) -> Result:
+    def _results(self, batch: list[Job], future: Future[list[Result]]) -> list[Result]:
+        self._wait(future)
+        if len(batch) == 1 or not isinstance(future.exception(), (ExtractionTimeout, WorkerDied)):
+            return _outcomes(future, len(batch))
+        # Which page ran out of time or killed the worker is not known: each again on its own,
+        # so that it fails alone.
+        alone = [self.pool.submit([job]) for job in batch]
+        for future in alone:
+            self._wait(future)
+        return [_outcomes(future, 1)[0] for future in alone]
+
+    def _wait(self, future: Future[list[Result]]) -> None:
+        """Run the loop until the future is done, whatever it ended with: the loop's own callbacks
+        set its result, and then stop the loop. (A coroutine awaiting the future cost five times
+        what the hand-over does.)"""
         if not future.done():
-            # Waits for the page, whatever it ended with (_outcome reads that).
-            self.loop.run_until_complete(asyncio.wait([asyncio.wrap_future(future, loop=self.loop)]))
-        return _outcome(future)
+            future.add_done_callback(self._stop_loop)
+            while not future.done():
+                self.loop.run_forever()
+
+    def _stop_loop(self, _: Future[list[Result]]) -> None:
+        self.loop.stop()
 
     def close(self) -> None:
         if self.pool is not None:
@@ -156,10 +185,10 @@ def read_pages(jobs: Iterable[Job], workers: int, timeout: float | None = None) 
         yield from reader.read(jobs)
 
 
-def _outcome(future: Future[Result]) -> Result:
+def _outcomes(future: Future[list[Result]], pages: int) -> list[Result]:
     try:
         return future.result()
     except ExtractionTimeout as error:
-        return Result(skipped="timeout", error=str(error))
+        return [Result(skipped="timeout", error=str(error))] * pages
     except WorkerDied as error:
-        return Result(skipped="worker_died", error=str(error))
+        return [Result(skipped="worker_died", error=str(error))] * pages
