@@ -51,11 +51,6 @@ def stuck_after_saying_so(fifo: str) -> None:
     threading.Event().wait()
 
 
-def naps(seconds: float) -> float:
-    time.sleep(seconds)
-    return seconds
-
-
 def gives_what_does_not_pickle(*args: object) -> object:
     """A function whose value cannot travel back to the pool."""
     return threading.Lock()
@@ -229,19 +224,6 @@ def test_a_page_past_the_time_limit_fails_alone_and_its_worker_is_replaced(share
         assert slow == [extract_page(marked(body, SLOW), HTML, None, url, None)] * 4
         assert pool.replaced == 1
         assert asyncio.run(run(pool, body, HTML, None, url, None)) == expected
-    finally:
-        pool.close()
-
-
-def test_a_call_of_several_pages_has_as_many_times_the_limit() -> None:
-    pool = ExtractionPool(2, naps, timeout=0.5)
-    try:
-        several, one = pool.submit(1.0, pages=4), pool.submit(1.0)
-        assert several.result(timeout=30) == 1.0
-        with pytest.raises(ExtractionTimeout, match=r"^extraction took more than 0.5 s$"):
-            one.result(timeout=30)
-        with pytest.raises(ExtractionTimeout, match=r"^extraction took more than 1.5 s$"):
-            pool.submit(5.0, pages=3).result(timeout=30)
     finally:
         pool.close()
 

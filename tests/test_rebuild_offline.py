@@ -306,16 +306,20 @@ def test_truncated_and_empty_warc_files_are_reported_and_the_rest_is_kept(tmp_pa
 
 def test_a_page_past_the_time_limit_fails_alone_and_the_others_keep_their_order(tmp_path: Path) -> None:
     captures = Captures(tmp_path / "warc")
-    refs = [captures.response(view(idx), page_body(idx))[0] for idx in (1001, 1002, 1003)]
+    ids = [1001, 1002, 1003, 1004, 1005, 1006] * 2
+    refs = [captures.response(view(idx), page_body(idx))[0] for idx in ids]
     captures.close()
     # Reading a named pipe nobody writes to never returns: a page that holds its worker forever.
     never = tmp_path / "never.warc.gz"
     os.mkfifo(never)
     jobs = [Job(tmp_path / "warc" / ref.file, ref.offset, None, "faults", False, None, False) for ref in refs]
-    jobs.insert(1, Job(never, 0, None, "faults", False, None, False))
+    # In the first batch of pages handed to a worker, with pages before and after it.
+    jobs.insert(3, Job(never, 0, None, "faults", False, None, False))
     results = list(read_pages(jobs, workers=2, timeout=1))
-    assert [result.text for result in results] == [expected(1001), None, expected(1002), expected(1003)]
-    assert (results[1].skipped, results[1].error) == ("timeout", "extraction took more than 1 s")
+    texts = [expected(idx) for idx in ids]
+    assert [result.text for result in results] == texts[:3] + [None] + texts[3:]
+    assert (results[3].skipped, results[3].error) == ("timeout", "extraction took more than 1 s")
+    assert all(result.skipped is None for result in results[:3] + results[4:])
 
 
 def test_the_pool_returns_what_one_process_does_in_the_same_order(tmp_path: Path) -> None:

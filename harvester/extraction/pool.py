@@ -67,7 +67,6 @@ class RemoteTraceback(Exception):
 class _Task:
     args: tuple[Any, ...]
     future: Future[Any]
-    pages: int = 1  # how many pages the call does: its time limit is that many times the pool's
     payload: bytes | None = None  # the arguments pickled, once
 
 
@@ -129,9 +128,8 @@ class ExtractionPool:
         if self.loop is not None:
             self._step()
 
-    def submit(self, *args: Any, pages: int = 1) -> Future[Any]:
-        """A future of `function(*args)`: its value, what it raised, ExtractionTimeout or WorkerDied.
-        A call that does several `pages` has that many times the time limit."""
+    def submit(self, *args: Any) -> Future[Any]:
+        """A future of `function(*args)`: its value, what it raised, ExtractionTimeout or WorkerDied."""
         future: Future[Any] = Future()
         with self._lock:
             if self._closing:
@@ -139,7 +137,7 @@ class ExtractionPool:
             if self._broken is not None:
                 future.set_exception(WorkerDied(self._broken))
                 return future
-            self._pending.append(_Task(args, future, pages))
+            self._pending.append(_Task(args, future))
             self._start_supervisor()
             wake, self._hungry = self._hungry, False
         if self.loop is not None:
@@ -302,12 +300,12 @@ class ExtractionPool:
             self._lost(worker)
             return False
         if not worker.tasks:
-            worker.deadline = self._deadline(task)
+            worker.deadline = self._deadline()
         worker.tasks.append(task)
         return True
 
-    def _deadline(self, task: _Task) -> float:
-        return time.monotonic() + self.timeout * task.pages if self.timeout else math.inf
+    def _deadline(self) -> float:
+        return time.monotonic() + self.timeout if self.timeout else math.inf
 
     def _put_back(self, tasks: list[_Task]) -> None:
         """Pages sent to no worker, or to one that never began them: first in line again, or failed
@@ -370,7 +368,7 @@ class ExtractionPool:
             return
         task = worker.tasks.popleft()
         # The worker goes on to the next page it was sent, if any, at once.
-        worker.deadline = self._deadline(worker.tasks[0]) if worker.tasks else math.inf
+        worker.deadline = self._deadline() if worker.tasks else math.inf
         if message[0]:
             task.future.set_result(message[1])
         else:
@@ -383,8 +381,7 @@ class ExtractionPool:
         for worker in list(self._workers):
             if worker.tasks and worker.deadline <= now:
                 assert self.timeout is not None
-                limit = self.timeout * worker.tasks[0].pages
-                self._lost(worker, ExtractionTimeout(f"extraction took more than {limit:g} s"))
+                self._lost(worker, ExtractionTimeout(f"extraction took more than {self.timeout:g} s"))
 
     def _lost(self, worker: Worker, error: Exception | None = None) -> None:
         """Take a dead (or out of time) worker away, the page it was on failed (a page it had not

@@ -5,11 +5,11 @@ extraction gate and extractor (harvester/extraction: `extract()` is a pure funct
 with the rules its profile had on the record's WARC-Date (a page of an old capture is read as its
 site made it then), and returns the document and its text; or the text its conversion record holds
 (`use_stored`), with the document its header fields describe. Where the page has a conversion
-record, the two texts are compared. Pages go to the workers a few at a time (`BATCH`), each batch
-with the pool's time limit once per page; a batch that runs past it or kills its worker is read
-again a page at a time, so that the page at fault is the only failure (`timeout`, `worker_died`).
-Results come back in the order the pages were given, so that the corpus takes the documents in the
-crawl's order.
+record, the two texts are compared. Pages go to the workers a few at a time (`BATCH`: pages take
+1-2 ms, a batch far less than the pool's time limit); a batch that runs past the limit or kills its
+worker is read again a page at a time, each page with the whole limit, so that only a page at fault
+fails (`timeout`, `worker_died`). Results come back in the order the pages were given, so that the
+corpus takes the documents in the crawl's order.
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ class PageReader:
         pending: deque[tuple[list[Job], Future[list[Result]]]] = deque()
         jobs = iter(jobs)
         while batch := list(islice(jobs, BATCH)):
-            pending.append((batch, self.pool.submit(batch, pages=len(batch))))
+            pending.append((batch, self.pool.submit(batch)))
             # Results in, the next pages out, without waiting: one round of the loop.
             self.loop.stop()
             self.loop.run_forever()
@@ -155,7 +155,7 @@ class PageReader:
         if len(batch) == 1 or not isinstance(future.exception(), (ExtractionTimeout, WorkerDied)):
             return _outcomes(future, len(batch))
         # Which page ran out of time or killed the worker is not known: each again on its own,
-        # so that it fails alone.
+        # with the whole time limit, so that it fails alone.
         alone = [self.pool.submit([job]) for job in batch]
         for future in alone:
             self._wait(future)
