@@ -152,14 +152,16 @@ class PageReader:
 
     def _results(self, batch: list[Job], future: Future[list[Result]]) -> list[Result]:
         self._wait(future)
-        if len(batch) == 1 or not isinstance(future.exception(), (ExtractionTimeout, WorkerDied)):
-            return _outcomes(future, len(batch))
+        if len(batch) == 1:
+            return [_outcome(future)]
+        if not isinstance(future.exception(), (ExtractionTimeout, WorkerDied)):
+            return future.result()
         # Which page ran out of time or killed the worker is not known: each again on its own,
         # with the whole time limit, so that it fails alone.
         alone = [self.pool.submit([job]) for job in batch]
         for single in alone:
             self._wait(single)
-        return [_outcomes(single, 1)[0] for single in alone]
+        return [_outcome(single) for single in alone]
 
     def _wait(self, future: Future[list[Result]]) -> None:
         """Run the loop until the future is done, whatever it ended with: the loop's own callbacks
@@ -185,10 +187,12 @@ def read_pages(jobs: Iterable[Job], workers: int, timeout: float | None = None) 
         yield from reader.read(jobs)
 
 
-def _outcomes(future: Future[list[Result]], pages: int) -> list[Result]:
+def _outcome(future: Future[list[Result]]) -> Result:
+    """The result of a batch of one page, or its failure."""
     try:
-        return future.result()
+        (result,) = future.result()
+        return result
     except ExtractionTimeout as error:
-        return [Result(skipped="timeout", error=str(error))] * pages
+        return Result(skipped="timeout", error=str(error))
     except WorkerDied as error:
-        return [Result(skipped="worker_died", error=str(error))] * pages
+        return Result(skipped="worker_died", error=str(error))
