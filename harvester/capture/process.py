@@ -48,6 +48,8 @@ from typing import Any
 
 from scrapy.utils.asyncio import is_asyncio_available
 
+from harvester.scheduling import run_as_batch_work
+
 _SIZE = struct.Struct("!I")  # each result: its pickle's length, then the pickle
 _CALL = struct.Struct("!II")  # each call: where its pickle is in the ring, and its length
 _INLINE = 0xFFFFFFFF  # ... or that the pickle follows on the socket (it did not fit in the ring)
@@ -346,6 +348,7 @@ def _serve(owner: object, connection: socket.socket, ring: _Ring, parent: int) -
     if os.getppid() != parent:
         return  # the crawl died before the line above
     _close_inherited(connection.fileno())
+    run_as_batch_work()
     gc.freeze()  # what the crawl made stays shared with it, not copied page by page by the collector
     stream = connection.makefile("rb", buffering=1 << 20)
     while True:

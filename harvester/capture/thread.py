@@ -26,6 +26,8 @@ from typing import Any, Protocol
 from scrapy.utils.asyncio import is_asyncio_available
 from twisted.internet.defer import Deferred
 
+from harvester.scheduling import run_as_batch_work
+
 
 class Writes(Protocol):
     """Where the capture's writes run (CAPTURE_WRITES): made with the object whose methods they
@@ -84,6 +86,7 @@ class WriterThread:
         return function()
 
     def _work(self) -> None:
+        run_as_batch_work()
         while (call := self._calls.get()) is not None:
             function, args, waiter = call
             try:

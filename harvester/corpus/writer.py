@@ -22,6 +22,7 @@ from concurrent.futures import Future
 from typing import Any
 
 from harvester.corpus.store import DocumentStore, Stored
+from harvester.scheduling import run_as_batch_work
 
 _STOP = object()
 # Seconds between the thread's takes of the documents handed to it while a group is open: a small
@@ -60,6 +61,7 @@ class GroupWriter:
             self._wake.put(None)
 
     def _run(self) -> None:
+        run_as_batch_work()
         waiting: list[tuple[Future[Stored], Stored]] = []
         deadline = math.inf
         while True:

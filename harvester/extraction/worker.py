@@ -28,6 +28,8 @@ from multiprocessing.process import BaseProcess
 from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
+from harvester.scheduling import run_as_batch_work
+
 # What a worker says once it can take pages, and what the pool sends to end an idle worker.
 READY = "ready"
 STOP = None
@@ -100,6 +102,7 @@ def serve(function: Callable[..., Any], tasks: Connection, lifeline: Connection,
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for connection in inherited:
         connection.close()
+    run_as_batch_work()
     gc.freeze()
     _end_with_parent(lifeline)
     tasks.send(READY)
