@@ -27,7 +27,7 @@ for _layer, _below in (("state", "corpus"), ("report", "state"), ("rebuild", "re
     DEPENDS[_layer] = {_below, *DEPENDS[_below]}
 LAYERS = tuple(DEPENDS)
 # Modules every layer may use, which import no layer themselves.
-NEUTRAL = ("__init__", "files", "signals", "awaitable", "output", "items", "exitcodes", "memory")
+NEUTRAL = ("__init__", "files", "signals", "awaitable", "output", "items", "exitcodes", "memory", "scheduling")
 # Top-level modules that wire everything, as commands do.
 TOP = ("cli", "settings")
 # The site replica is a program of its own beside the crawler: it may read the profiles, and only
